@@ -1,0 +1,712 @@
+// Package cmlog parses Configuration Manager (SMS / ConfigMgr 2007) log
+// files such as WCM.log, wsyncmgr.log, WSUSCtrl.log and SUPSetup.log.
+//
+// Four line shapes are recognised (sources: /work/shared/domain-facts.md §3):
+//
+//   - FormatSMSTrace, the server-component "$$" trailer:
+//     "text  $$<Component><MM-DD-YYYY HH:MM:SS.mmm+bias><thread=N (0xHEX)>".
+//     Verbatim samples: Microsoft support article on SQL Native Client/TLS 1.2
+//     (ConfigMgrSetup.log), PkgXferMgr.log blog sample, Swift CmTraceParser
+//     test data, SpecterOps blog (with typographic en-dashes in the date).
+//     That ConfigMgr 2007 server logs use exactly the MM-DD-YYYY+bias form is
+//     believed, NOT verified (domain-facts §3b [B]). The SMS 2.0 long date form
+//     "Fri Mar 26 10:43:41.547 1999 Eastern Standard Time" (SMS 2.0 KB text)
+//     is accepted too.
+//   - FormatCMTrace, "<![LOG[text]LOG]!><time=... date=... component=...>"
+//     (real current-branch line in a Swift CmTraceParser repo, domain-facts §3c).
+//   - FormatSUPSetup, rolesetup.exe's "<MM/DD/YY HH:MM:SS> text"
+//     (SupportArticles-docs SUP installation article, domain-facts §3d).
+//   - FormatPlain, any other line.
+//
+// The Scanner streams: memory is bounded by MaxEntrySize whatever the input.
+package cmlog
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/supaudit/supaudit/collectors/evidence/internal/textenc"
+)
+
+// DefaultMaxEntrySize is the default cap, in bytes, on one entry's text
+// (and on one physical line). Longer lines and entries are truncated and
+// flagged with Entry.Truncated, so a binary file cannot exhaust memory.
+const DefaultMaxEntrySize = 1 << 20
+
+// DefaultMaxFileSize is the default cap on the number of bytes a Scanner
+// reads (after UTF-16 decoding). ConfigMgr rolls its logs over at a few MB,
+// so 1 GiB is generous; the cap bounds time, not memory.
+const DefaultMaxFileSize int64 = 1 << 30
+
+// ErrFileTooLarge is reported (wrapped in a *ParseError) when the input
+// exceeds the Scanner's MaxFileSize.
+var ErrFileTooLarge = errors.New("file exceeds size limit")
+
+// Format identifies which log line shape an entry was parsed from.
+type Format int
+
+// Formats recognised by the Scanner.
+const (
+	// FormatPlain is a line without any recognised prefix or trailer.
+	FormatPlain Format = iota
+	// FormatSMSTrace is the "text  $$<comp><time><thread=N (0xN)>" form.
+	FormatSMSTrace
+	// FormatCMTrace is the "<![LOG[text]LOG]!><time=... >" form.
+	FormatCMTrace
+	// FormatSUPSetup is the "<MM/DD/YY HH:MM:SS> text" form of SUPSetup.log.
+	FormatSUPSetup
+)
+
+// String returns a short name for the format.
+func (f Format) String() string {
+	switch f {
+	case FormatPlain:
+		return "plain"
+	case FormatSMSTrace:
+		return "smstrace"
+	case FormatCMTrace:
+		return "cmtrace"
+	case FormatSUPSetup:
+		return "supsetup"
+	}
+	return "Format(" + strconv.Itoa(int(f)) + ")"
+}
+
+// Entry is one log entry, which may span several physical lines.
+type Entry struct {
+	// Line is the 1-based number of the entry's first physical line.
+	Line int
+	// Text is the message; physical lines of a multi-line entry are joined
+	// with "\n". Trailing blanks are removed; "~" continuation marks that
+	// ConfigMgr writes are kept as written.
+	Text string
+	// Component is the writing component (e.g. SMS_WSUS_CONFIGURATION_MANAGER).
+	Component string
+	// Time is the entry's timestamp, valid only if HasTime is set.
+	Time time.Time
+	// HasTime reports whether a timestamp was parsed.
+	HasTime bool
+	// LocalTime reports that the log gave no UTC offset (SUPSetup.log,
+	// CMTrace time without bias, SMS 2.0 zone names): Time is then the
+	// writer's wall-clock time with location time.UTC by convention.
+	LocalTime bool
+	// Thread is the writing thread id (decimal), 0 if absent.
+	Thread int
+	// Type is the CMTrace severity: 1 information, 2 warning, 3 error;
+	// 0 when the format has none.
+	Type int
+	// Context and File are the CMTrace context and file attributes.
+	Context, File string
+	// Format is the line shape the entry was parsed from.
+	Format Format
+	// Truncated reports that the entry exceeded MaxEntrySize.
+	Truncated bool
+	// Warning describes a non-fatal problem with the entry (for example a
+	// timestamp that could not be parsed, or was normalised); empty if none.
+	Warning string
+}
+
+// ParseError is an error tied to a position in a named file.
+type ParseError struct {
+	File string
+	Line int
+	Msg  string
+	Err  error
+}
+
+// Error formats the error as "file:line: msg".
+func (e *ParseError) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s:%d: %s: %v", e.File, e.Line, e.Msg, e.Err)
+	}
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+}
+
+// Unwrap returns the underlying error, if any.
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// Scanner reads log entries one at a time, like bufio.Scanner.
+//
+// The fields may be changed after NewScanner and before the first Scan.
+type Scanner struct {
+	// MaxEntrySize caps the bytes of one entry and one line; 0 means
+	// DefaultMaxEntrySize.
+	MaxEntrySize int
+	// MaxFileSize caps the bytes read; 0 means DefaultMaxFileSize.
+	MaxFileSize int64
+
+	name    string
+	src     io.Reader
+	br      *bufio.Reader
+	cr      *countReader
+	lineNo  int
+	lineBuf []byte
+	tailBuf []byte
+	eof     bool
+	done    bool
+	err     error
+
+	pending      []pendingLine
+	pendingBytes int
+
+	cm      *cmState
+	queue   []Entry
+	qhead   int
+	cur     Entry
+	started bool
+}
+
+type pendingLine struct {
+	line      int
+	text      string
+	truncated bool
+}
+
+type cmState struct {
+	line      int
+	sb        strings.Builder
+	truncated bool
+}
+
+type countReader struct {
+	r   io.Reader
+	n   int64
+	max int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	if c.n >= c.max {
+		return 0, ErrFileTooLarge
+	}
+	if int64(len(p)) > c.max-c.n {
+		p = p[:c.max-c.n]
+	}
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// NewScanner returns a Scanner reading from r; name is used in errors.
+// UTF-16 input with a BOM is decoded; a UTF-8 BOM is skipped.
+func NewScanner(r io.Reader, name string) *Scanner {
+	return &Scanner{name: name, src: r}
+}
+
+func (s *Scanner) init() {
+	s.started = true
+	if s.MaxEntrySize <= 0 {
+		s.MaxEntrySize = DefaultMaxEntrySize
+	}
+	if s.MaxFileSize <= 0 {
+		s.MaxFileSize = DefaultMaxFileSize
+	}
+	s.cr = &countReader{r: textenc.NewReader(s.src), max: s.MaxFileSize}
+	s.br = bufio.NewReaderSize(s.cr, 64<<10)
+}
+
+// Err returns the first non-EOF error met by Scan.
+func (s *Scanner) Err() error { return s.err }
+
+// Entry returns the entry found by the last successful Scan.
+func (s *Scanner) Entry() Entry { return s.cur }
+
+// Scan advances to the next entry. It returns false at end of input or on
+// an I/O error (see Err).
+func (s *Scanner) Scan() bool {
+	if !s.started {
+		s.init()
+	}
+	for s.qhead >= len(s.queue) {
+		s.queue, s.qhead = s.queue[:0], 0
+		if s.done {
+			return false
+		}
+		line, trunc, ok := s.readLine()
+		if !ok {
+			s.finishCM()
+			s.flushPending()
+			s.done = true
+			continue
+		}
+		s.lineNo++
+		s.process(line, trunc)
+	}
+	s.cur = s.queue[s.qhead]
+	s.queue[s.qhead] = Entry{}
+	s.qhead++
+	return true
+}
+
+// readLine returns the next physical line without its line terminator,
+// truncated to MaxEntrySize. ok is false at end of input.
+func (s *Scanner) readLine() (line []byte, truncated, ok bool) {
+	if s.eof {
+		return nil, false, false
+	}
+	s.lineBuf = s.lineBuf[:0]
+	s.tailBuf = s.tailBuf[:0]
+	// An over-long line keeps its head and its last tailKeep bytes, so that
+	// a trailer ($$<...> or ]LOG]!><...>) at the end is still recognised.
+	tailKeep := min(4096, s.MaxEntrySize/2)
+	head := s.MaxEntrySize - tailKeep
+	got := false
+	for {
+		frag, err := s.br.ReadSlice('\n')
+		if len(frag) > 0 {
+			got = true
+		}
+		if room := head - len(s.lineBuf); !truncated && len(frag) > room && len(s.lineBuf)+len(frag) > s.MaxEntrySize {
+			s.lineBuf = append(s.lineBuf, frag[:room]...)
+			frag = frag[room:]
+			truncated = true
+		}
+		if truncated {
+			s.tailBuf = append(s.tailBuf, frag...)
+			if over := len(s.tailBuf) - tailKeep; over > 0 {
+				s.tailBuf = append(s.tailBuf[:0], s.tailBuf[over:]...)
+			}
+		} else {
+			s.lineBuf = append(s.lineBuf, frag...)
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err != nil {
+			s.eof = true
+			if err != io.EOF {
+				s.err = &ParseError{File: s.name, Line: s.lineNo + 1, Msg: "read", Err: err}
+			}
+			if !got {
+				return nil, false, false
+			}
+		}
+		break
+	}
+	if truncated {
+		s.lineBuf = append(s.lineBuf, s.tailBuf...)
+	}
+	l := s.lineBuf
+	if n := len(l); n > 0 && l[n-1] == '\n' {
+		l = l[:n-1]
+	}
+	if n := len(l); n > 0 && l[n-1] == '\r' {
+		l = l[:n-1]
+	}
+	return l, truncated, true
+}
+
+func (s *Scanner) emit(e Entry) { s.queue = append(s.queue, e) }
+
+func (s *Scanner) flushPending() {
+	for _, p := range s.pending {
+		s.emit(Entry{Line: p.line, Text: p.text, Format: FormatPlain, Truncated: p.truncated})
+	}
+	s.pending = s.pending[:0]
+	s.pendingBytes = 0
+}
+
+const (
+	cmOpen  = "<![LOG["
+	cmClose = "]LOG]!>"
+)
+
+func (s *Scanner) process(b []byte, truncated bool) {
+	if s.cm != nil {
+		if i := strings.Index(string(b), cmClose); i >= 0 {
+			s.cmAppend("\n")
+			s.cmAppend(string(b[:i]))
+			s.finishCMWith(string(b[i+len(cmClose):]))
+			return
+		}
+		s.cmAppend("\n")
+		s.cmAppend(string(b))
+		if truncated {
+			s.cm.truncated = true
+		}
+		return
+	}
+	line := string(b)
+	trimmed := strings.TrimLeft(line, " \t")
+	if strings.HasPrefix(trimmed, cmOpen) {
+		s.flushPending()
+		body := trimmed[len(cmOpen):]
+		if i := strings.Index(body, cmClose); i >= 0 {
+			e := Entry{Line: s.lineNo, Format: FormatCMTrace, Truncated: truncated}
+			e.Text = strings.TrimRight(body[:i], " \t")
+			parseCMAttrs(&e, body[i+len(cmClose):])
+			s.emit(e)
+			return
+		}
+		s.cm = &cmState{line: s.lineNo, truncated: truncated}
+		s.cmAppend(body)
+		return
+	}
+	if e, ok := parseSMSTrace(line); ok {
+		e.Truncated = truncated
+		e.Line = s.lineNo
+		if len(s.pending) > 0 {
+			e.Line = s.pending[0].line
+			var sb strings.Builder
+			for _, p := range s.pending {
+				sb.WriteString(p.text)
+				sb.WriteByte('\n')
+				e.Truncated = e.Truncated || p.truncated
+			}
+			sb.WriteString(e.Text)
+			e.Text = sb.String()
+			if len(e.Text) > s.MaxEntrySize {
+				e.Text = truncUTF8(e.Text, s.MaxEntrySize)
+				e.Truncated = true
+			}
+			s.pending = s.pending[:0]
+			s.pendingBytes = 0
+		}
+		s.emit(e)
+		return
+	}
+	if e, ok := parseSUPSetup(line); ok {
+		s.flushPending()
+		e.Line = s.lineNo
+		e.Truncated = truncated
+		s.emit(e)
+		return
+	}
+	// A line without a trailer: hold it, since in the $$ format the message
+	// may span lines and only the last one carries the trailer. Held lines
+	// are released as plain entries when another shape, the entry cap or
+	// the end of input is reached.
+	if s.pendingBytes+len(line) > s.MaxEntrySize {
+		s.flushPending()
+	}
+	s.pending = append(s.pending, pendingLine{line: s.lineNo, text: strings.TrimRight(line, " \t"), truncated: truncated})
+	s.pendingBytes += len(line) + 1
+}
+
+func (s *Scanner) cmAppend(str string) {
+	room := s.MaxEntrySize - s.cm.sb.Len()
+	if len(str) > room {
+		if room > 0 {
+			s.cm.sb.WriteString(str[:room])
+		}
+		s.cm.truncated = true
+		return
+	}
+	s.cm.sb.WriteString(str)
+}
+
+// finishCM ends an unterminated multi-line CMTrace entry at end of input.
+func (s *Scanner) finishCM() {
+	if s.cm == nil {
+		return
+	}
+	e := Entry{Line: s.cm.line, Format: FormatCMTrace, Text: strings.TrimRight(s.cm.sb.String(), " \t\n"),
+		Truncated: s.cm.truncated, Warning: "unterminated <![LOG[ entry at end of input"}
+	s.cm = nil
+	s.emit(e)
+}
+
+func (s *Scanner) finishCMWith(attrs string) {
+	e := Entry{Line: s.cm.line, Format: FormatCMTrace, Text: strings.TrimRight(s.cm.sb.String(), " \t"), Truncated: s.cm.truncated}
+	s.cm = nil
+	parseCMAttrs(&e, attrs)
+	s.emit(e)
+}
+
+// parseSMSTrace recognises the "$$<comp><time><thread=N (0xN)>" trailer.
+// Regex used by public parsers (domain-facts §3b):
+// `(.*?) \$\$<(.*?)><(.*?)><thread=(.*?)>`.
+func parseSMSTrace(line string) (Entry, bool) {
+	i := strings.LastIndex(line, "$$<")
+	if i < 0 {
+		return Entry{}, false
+	}
+	rest := strings.TrimRight(line[i+3:], " \t")
+	comp, rest, ok := strings.Cut(rest, "><")
+	if !ok {
+		return Entry{}, false
+	}
+	ts, rest, ok := strings.Cut(rest, "><")
+	if !ok || !strings.HasPrefix(rest, "thread=") || !strings.HasSuffix(rest, ">") {
+		return Entry{}, false
+	}
+	e := Entry{Format: FormatSMSTrace, Component: comp, Text: strings.TrimRight(line[:i], " \t")}
+	e.Thread = parseThread(rest[len("thread=") : len(rest)-1])
+	parseSMSTime(&e, ts)
+	return e, true
+}
+
+// parseThread parses "2868 (0xB34)", "2868" or "0xB34".
+func parseThread(s string) int {
+	s = strings.TrimSpace(s)
+	dec, hex, _ := strings.Cut(s, " ")
+	if n, err := strconv.ParseUint(dec, 10, 31); err == nil {
+		return int(n)
+	}
+	for _, h := range []string{dec, strings.Trim(hex, "()")} {
+		if len(h) > 2 && (h[:2] == "0x" || h[:2] == "0X") {
+			if n, err := strconv.ParseUint(h[2:], 16, 31); err == nil {
+				return int(n)
+			}
+		}
+	}
+	return 0
+}
+
+// dashFix replaces the typographic en-dash (U+2013) with '-'. One public
+// sample (SpecterOps blog, domain-facts §3b) has en-dashes in the date; they
+// are an artefact of the blog, so the date is accepted with a warning.
+func dashFix(e *Entry, s string) string {
+	if strings.Contains(s, "\u2013") {
+		e.Warning = "typographic en-dash in date normalised to '-'"
+		return strings.ReplaceAll(s, "\u2013", "-")
+	}
+	return s
+}
+
+// parseSMSTime parses "MM-DD-YYYY HH:MM:SS.mmm+bias" into e.
+//
+// Bias convention: the trailing signed number is the time-zone bias in
+// minutes that must be ADDED to the local time to obtain UTC, as in the
+// Windows TIME_ZONE_INFORMATION.Bias field: "+420" is UTC-7 (PDT), "-60" is
+// UTC+1, "+300" is UTC-5 (domain-facts §3b, from the verbatim samples'
+// contexts). The entry's Time therefore carries the zone UTC-(bias).
+func parseSMSTime(e *Entry, ts string) {
+	ts = dashFix(e, ts)
+	date, clock, ok := strings.Cut(ts, " ")
+	if !ok {
+		e.Warning = joinWarn(e.Warning, fmt.Sprintf("unparsed time %q", ts))
+		return
+	}
+	mo, d, y, ok := parseMDY(date, '-')
+	if !ok {
+		// SMS 2.0 long form: "Fri Mar 26 10:43:41.547 1999 Eastern Standard Time".
+		f := strings.Fields(ts)
+		if len(f) >= 5 {
+			if t, err := time.Parse("Mon Jan _2 15:04:05.000 2006", strings.Join(f[:5], " ")); err == nil {
+				e.Time, e.HasTime, e.LocalTime = t, true, true
+				if len(f) > 5 {
+					e.Warning = joinWarn(e.Warning, fmt.Sprintf("time zone %q not resolved; wall-clock time kept", strings.Join(f[5:], " ")))
+				}
+				return
+			}
+		}
+		e.Warning = joinWarn(e.Warning, fmt.Sprintf("unparsed time %q", ts))
+		return
+	}
+	t, ok := parseClockBias(clock, mo, d, y)
+	if !ok {
+		e.Warning = joinWarn(e.Warning, fmt.Sprintf("unparsed time %q", ts))
+		return
+	}
+	e.Time, e.HasTime, e.LocalTime = t.t, true, !t.hasBias
+}
+
+func joinWarn(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+// parseMDY parses "MM<sep>DD<sep>YYYY" (or a two-digit year).
+func parseMDY(s string, sep byte) (mo, d, y int, ok bool) {
+	a, rest, ok1 := strings.Cut(s, string(sep))
+	b, c, ok2 := strings.Cut(rest, string(sep))
+	if !ok1 || !ok2 {
+		return 0, 0, 0, false
+	}
+	mo, ok1 = atoi(a, 1, 2)
+	d, ok2 = atoi(b, 1, 2)
+	y, ok3 := atoi(c, 2, 4)
+	if !ok1 || !ok2 || !ok3 || mo < 1 || mo > 12 || d < 1 || d > 31 {
+		return 0, 0, 0, false
+	}
+	if len(c) == 2 {
+		// Two-digit years (SUPSetup.log) follow Go's time.Parse pivot.
+		if y < 69 {
+			y += 2000
+		} else {
+			y += 1900
+		}
+	}
+	return mo, d, y, true
+}
+
+// atoi parses an unsigned decimal of minLen..maxLen digits.
+func atoi(s string, minLen, maxLen int) (int, bool) {
+	if len(s) < minLen || len(s) > maxLen {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+type clockResult struct {
+	t       time.Time
+	hasBias bool
+}
+
+// parseClockBias parses "HH:MM:SS[.fraction][±bias]" on the given date.
+func parseClockBias(s string, mo, d, y int) (clockResult, bool) {
+	var bias int
+	hasBias := false
+	if i := strings.IndexAny(s, "+-"); i >= 0 {
+		sign := 1
+		if s[i] == '-' {
+			sign = -1
+		}
+		n, ok := atoi(s[i+1:], 1, 4)
+		if !ok {
+			return clockResult{}, false
+		}
+		bias, hasBias = sign*n, true
+		s = s[:i]
+	}
+	clock, frac, _ := strings.Cut(s, ".")
+	hh, rest, ok1 := strings.Cut(clock, ":")
+	mm, ss, ok2 := strings.Cut(rest, ":")
+	if !ok1 || !ok2 {
+		return clockResult{}, false
+	}
+	h, ok1 := atoi(hh, 1, 2)
+	m, ok2 := atoi(mm, 2, 2)
+	sec, ok3 := atoi(ss, 2, 2)
+	if !ok1 || !ok2 || !ok3 || h > 23 || m > 59 || sec > 60 {
+		return clockResult{}, false
+	}
+	nsec := 0
+	if frac != "" {
+		f, ok := atoi(frac, 1, 9)
+		if !ok {
+			return clockResult{}, false
+		}
+		for i := len(frac); i < 9; i++ {
+			f *= 10
+		}
+		nsec = f
+	}
+	loc := time.UTC
+	if hasBias && bias != 0 {
+		loc = time.FixedZone("", -bias*60)
+	}
+	t := time.Date(y, time.Month(mo), d, h, m, sec, nsec, loc)
+	if t.Day() != d {
+		return clockResult{}, false // e.g. 02-31
+	}
+	return clockResult{t: t, hasBias: hasBias}, true
+}
+
+// parseCMAttrs parses the CMTrace trailer `<time="..." date="..." ...>`.
+// The bias in time= uses the same convention as the $$ format (minutes to
+// add to local time to get UTC) [B: believed, see domain-facts §3c].
+func parseCMAttrs(e *Entry, s string) {
+	s = strings.TrimSpace(s)
+	if !strings.HasPrefix(s, "<") {
+		e.Warning = joinWarn(e.Warning, "missing CMTrace attributes")
+		return
+	}
+	s = strings.TrimSuffix(s[1:], ">")
+	var tm, date string
+	for {
+		s = strings.TrimLeft(s, " \t")
+		name, rest, ok := strings.Cut(s, "=\"")
+		if !ok {
+			break
+		}
+		val, rest, ok := strings.Cut(rest, "\"")
+		if !ok {
+			e.Warning = joinWarn(e.Warning, "unterminated CMTrace attribute")
+			val = rest
+		}
+		switch strings.TrimSpace(name) {
+		case "time":
+			tm = val
+		case "date":
+			date = val
+		case "component":
+			e.Component = val
+		case "context":
+			e.Context = val
+		case "type":
+			e.Type, _ = strconv.Atoi(val)
+		case "thread":
+			e.Thread = parseThread(val)
+		case "file":
+			e.File = val
+		}
+		if !ok {
+			break
+		}
+		s = rest
+	}
+	if tm == "" || date == "" {
+		e.Warning = joinWarn(e.Warning, "CMTrace entry without time or date")
+		return
+	}
+	date = dashFix(e, date)
+	mo, d, y, ok := parseMDY(date, '-')
+	if !ok {
+		e.Warning = joinWarn(e.Warning, fmt.Sprintf("unparsed date %q", date))
+		return
+	}
+	t, ok := parseClockBias(tm, mo, d, y)
+	if !ok {
+		e.Warning = joinWarn(e.Warning, fmt.Sprintf("unparsed time %q", tm))
+		return
+	}
+	e.Time, e.HasTime, e.LocalTime = t.t, true, !t.hasBias
+}
+
+// parseSUPSetup recognises "<MM/DD/YY HH:MM:SS> text" (SUPSetup.log,
+// domain-facts §3d). The time has no zone: LocalTime is set.
+func parseSUPSetup(line string) (Entry, bool) {
+	if len(line) < 19 || line[0] != '<' {
+		return Entry{}, false
+	}
+	end := strings.IndexByte(line[:min(len(line), 32)], '>')
+	if end < 0 {
+		return Entry{}, false
+	}
+	date, clock, ok := strings.Cut(line[1:end], " ")
+	if !ok {
+		return Entry{}, false
+	}
+	mo, d, y, ok := parseMDY(date, '/')
+	if !ok {
+		return Entry{}, false
+	}
+	if strings.ContainsAny(clock, "+-") {
+		return Entry{}, false
+	}
+	t, ok := parseClockBias(clock, mo, d, y)
+	if !ok {
+		return Entry{}, false
+	}
+	text := line[end+1:]
+	text = strings.TrimPrefix(text, " ")
+	return Entry{Format: FormatSUPSetup, Text: strings.TrimRight(text, " \t"), Time: t.t, HasTime: true, LocalTime: true}, true
+}
+
+// truncUTF8 cuts s to at most n bytes without splitting a UTF-8 sequence.
+func truncUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && n < len(s) && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}

@@ -1,0 +1,301 @@
+package cmlog
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf16"
+)
+
+func scanAll(t testing.TB, s *Scanner) []Entry {
+	t.Helper()
+	var out []Entry
+	for s.Scan() {
+		out = append(out, s.Entry())
+	}
+	return out
+}
+
+func mustTime(t *testing.T, s string) time.Time {
+	t.Helper()
+	tm, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tm
+}
+
+func TestScanTable(t *testing.T) {
+	tests := []struct {
+		name  string
+		input string
+		want  []Entry
+	}{
+		{
+			name:  "smstrace two spaces, +420 bias is UTC-7",
+			input: " *** Failed to connect to the SQL Server, connection type: SMS ACCESS.  $$<Configuration Manager Setup><08-22-2016 04:15:01.917+420><thread=2868 (0xB34)>\r\n",
+			want: []Entry{{Line: 1, Text: " *** Failed to connect to the SQL Server, connection type: SMS ACCESS.", Component: "Configuration Manager Setup",
+				Time: mustTime(t, "2016-08-22T11:15:01.917Z"), HasTime: true, Thread: 2868, Format: FormatSMSTrace}},
+		},
+		{
+			name:  "smstrace one space, -60 bias is UTC+1",
+			input: "Failed to get object class $$<SMS_PACKAGE_TRANSFER_MANAGER><06-14-2018 06:26:25.828-60><thread=9112 (0x2398)>",
+			want: []Entry{{Line: 1, Text: "Failed to get object class", Component: "SMS_PACKAGE_TRANSFER_MANAGER",
+				Time: mustTime(t, "2018-06-14T05:26:25.828Z"), HasTime: true, Thread: 9112, Format: FormatSMSTrace}},
+		},
+		{
+			name:  "en-dash date tolerated with warning",
+			input: "INFO: x. $$<SMS_HIERARCHY_MANAGER><09–17–2023 17:26:15.614+420><thread=7064 (0x1B98)>\n",
+			want: []Entry{{Line: 1, Text: "INFO: x.", Component: "SMS_HIERARCHY_MANAGER", Time: mustTime(t, "2023-09-18T00:26:15.614Z"),
+				HasTime: true, Thread: 7064, Format: FormatSMSTrace, Warning: "typographic en-dash in date normalised to '-'"}},
+		},
+		{
+			name:  "bad time keeps entry with warning",
+			input: "x  $$<C><13-45-2010 99:00:00.000+0><thread=1 (0x1)>\n",
+			want: []Entry{{Line: 1, Text: "x", Component: "C", Thread: 1, Format: FormatSMSTrace, Warning: `unparsed time "13-45-2010 99:00:00.000+0"`}},
+		},
+		{
+			name:  "multi-line smstrace entry",
+			input: "first\nsecond\nthird  $$<SMS_WSUS_CONFIGURATION_MANAGER><05-12-2010 09:14:04.210+420><thread=3412 (0xD54)>\nnext  $$<C><05-12-2010 09:14:04.220+0><thread=1 (0x1)>\n",
+			want: []Entry{
+				{Line: 1, Text: "first\nsecond\nthird", Component: "SMS_WSUS_CONFIGURATION_MANAGER", Time: mustTime(t, "2010-05-12T16:14:04.21Z"), HasTime: true, Thread: 3412, Format: FormatSMSTrace},
+				{Line: 4, Text: "next", Component: "C", Time: mustTime(t, "2010-05-12T09:14:04.22Z"), HasTime: true, Thread: 1, Format: FormatSMSTrace},
+			},
+		},
+		{
+			name:  "cmtrace verbatim, no bias",
+			input: `<![LOG[Triggered GenericDownloadWorker_ANY::ExecuteAsync()]LOG]!><time="13:59:35.6771034" date="11-29-2022" component="SMS_SERVICE_CONNECTOR_GenericDownloadWorker" context="" type="1" thread="137" file="">`,
+			want: []Entry{{Line: 1, Text: "Triggered GenericDownloadWorker_ANY::ExecuteAsync()", Component: "SMS_SERVICE_CONNECTOR_GenericDownloadWorker",
+				Time: mustTime(t, "2022-11-29T13:59:35.6771034Z"), HasTime: true, LocalTime: true, Thread: 137, Type: 1, Format: FormatCMTrace}},
+		},
+		{
+			name:  "cmtrace multi-line with bias",
+			input: "<![LOG[line one\nline two]LOG]!><time=\"07:35:40.500+420\" date=\"05-12-2010\" component=\"WUAHandler\" context=\"\" type=\"3\" thread=\"2720\" file=\"a.cpp:1\">\n",
+			want: []Entry{{Line: 1, Text: "line one\nline two", Component: "WUAHandler", Time: mustTime(t, "2010-05-12T14:35:40.5Z"),
+				HasTime: true, Thread: 2720, Type: 3, File: "a.cpp:1", Format: FormatCMTrace}},
+		},
+		{
+			name:  "cmtrace unterminated at EOF",
+			input: "<![LOG[dangling\nmore",
+			want:  []Entry{{Line: 1, Text: "dangling\nmore", Format: FormatCMTrace, Warning: "unterminated <![LOG[ entry at end of input"}},
+		},
+		{
+			name:  "supsetup",
+			input: "<02/09/14 22:53:28>    ======== Installing Pre Reqs for Role SMSWSUS ========  \n",
+			want: []Entry{{Line: 1, Text: "   ======== Installing Pre Reqs for Role SMSWSUS ========", Time: mustTime(t, "2014-02-09T22:53:28Z"),
+				HasTime: true, LocalTime: true, Format: FormatSUPSetup}},
+		},
+		{
+			name:  "plain lines stay separate when no trailer follows",
+			input: "Supported WSUS version found\n Registered DLL E:\\ConfigMgr\\bin\\x64\\wsusmsp.dll\n Installation was successful.\n",
+			want: []Entry{
+				{Line: 1, Text: "Supported WSUS version found"},
+				{Line: 2, Text: " Registered DLL E:\\ConfigMgr\\bin\\x64\\wsusmsp.dll"},
+				{Line: 3, Text: " Installation was successful."},
+			},
+		},
+		{
+			name:  "plain lines before supsetup are flushed, not joined",
+			input: "plain\n<02/09/14 22:53:28> x\n",
+			want: []Entry{
+				{Line: 1, Text: "plain"},
+				{Line: 2, Text: "x", Time: mustTime(t, "2014-02-09T22:53:28Z"), HasTime: true, LocalTime: true, Format: FormatSUPSetup},
+			},
+		},
+		{
+			name:  "malformed trailer is plain",
+			input: "text $$<only-one-part>\n",
+			want:  []Entry{{Line: 1, Text: "text $$<only-one-part>"}},
+		},
+		{name: "empty", input: "", want: nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := scanAll(t, NewScanner(strings.NewReader(tt.input), "t.log"))
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %d entries, want %d: %+v", len(got), len(tt.want), got)
+			}
+			for i := range got {
+				g, w := got[i], tt.want[i]
+				if !g.Time.Equal(w.Time) {
+					t.Errorf("entry %d time = %v, want %v", i, g.Time, w.Time)
+				}
+				g.Time, w.Time = time.Time{}, time.Time{}
+				if g != w {
+					t.Errorf("entry %d\n got %+v\nwant %+v", i, g, w)
+				}
+			}
+		})
+	}
+}
+
+func TestTestdataFiles(t *testing.T) {
+	tests := []struct {
+		file    string
+		entries int
+		check   func(t *testing.T, es []Entry)
+	}{
+		{"smstrace_verbatim.log", 8, func(t *testing.T, es []Entry) {
+			if es[0].Text != "[SQL Server Native Client 11.0]TCP Provider: An existing connection was forcibly closed by the remote host.~~" {
+				t.Errorf("text = %q", es[0].Text)
+			}
+			last := es[7]
+			if !last.HasTime || !last.LocalTime || last.Time.Year() != 1999 || last.Thread != 281 || last.Warning == "" {
+				t.Errorf("SMS 2.0 long form: %+v", last)
+			}
+		}},
+		{"wcm_synthetic.log", 8, func(t *testing.T, es []Entry) {
+			e := es[5]
+			if e.Line != 6 || !strings.Contains(e.Text, "HTTP status 503") || strings.Count(e.Text, "\n") != 2 {
+				t.Errorf("multi-line entry: %+v", e)
+			}
+			if es[7].Component != "SMS_WSUS_SYNC_MANAGER" || !strings.HasPrefix(es[7].Text, "STATMSG: ID=6702") {
+				t.Errorf("statmsg: %+v", es[7])
+			}
+		}},
+		{"cmtrace_verbatim.log", 1, nil},
+		{"wuahandler_synthetic.log", 3, func(t *testing.T, es []Entry) {
+			if es[1].Type != 3 || es[1].Line != 2 || es[2].Line != 4 || es[2].Type != 2 {
+				t.Errorf("lines/types: %+v", es)
+			}
+			if _, off := es[2].Time.Zone(); off != 3600 {
+				t.Errorf("-60 bias should be UTC+1, got offset %d", off)
+			}
+		}},
+		{"supsetup_verbatim.log", 18, func(t *testing.T, es []Entry) {
+			if es[16].Text != "Supported WSUS version found" {
+				t.Errorf("text = %q", es[16].Text)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			f, err := os.Open(filepath.Join("testdata", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			s := NewScanner(f, tt.file)
+			es := scanAll(t, s)
+			if s.Err() != nil {
+				t.Fatal(s.Err())
+			}
+			if len(es) != tt.entries {
+				t.Fatalf("got %d entries, want %d", len(es), tt.entries)
+			}
+			for _, e := range es {
+				if e.Format != FormatPlain && !e.HasTime {
+					t.Errorf("line %d: no time: %+v", e.Line, e)
+				}
+			}
+			if tt.check != nil {
+				tt.check(t, es)
+			}
+		})
+	}
+}
+
+func encodeUTF16LE(s string) []byte {
+	u := utf16.Encode([]rune(s))
+	b := []byte{0xFF, 0xFE}
+	for _, c := range u {
+		b = append(b, byte(c), byte(c>>8))
+	}
+	return b
+}
+
+func TestUTF16(t *testing.T) {
+	in := "Supported WSUS version found – ok  $$<SMS_WSUS_CONFIGURATION_MANAGER><05-12-2010 09:14:02.530+420><thread=3412 (0xD54)>\r\nsecond 𝄞  $$<X><05-12-2010 09:14:02.530+420><thread=1 (0x1)>\r\n"
+	// Large enough to cross the decoder's internal buffer boundary.
+	in = strings.Repeat(in, 500)
+	es := scanAll(t, NewScanner(bytes.NewReader(encodeUTF16LE(in)), "u.log"))
+	if len(es) != 1000 {
+		t.Fatalf("got %d entries", len(es))
+	}
+	if es[0].Text != "Supported WSUS version found – ok" || es[999].Text != "second 𝄞" {
+		t.Errorf("texts: %q %q", es[0].Text, es[999].Text)
+	}
+}
+
+func TestUTF8BOM(t *testing.T) {
+	es := scanAll(t, NewScanner(strings.NewReader("\xEF\xBB\xBF<02/09/14 22:53:28> a\n"), "b.log"))
+	if len(es) != 1 || es[0].Format != FormatSUPSetup {
+		t.Fatalf("%+v", es)
+	}
+}
+
+func TestEntryCap(t *testing.T) {
+	long := strings.Repeat("A", 5000)
+	in := long + "\n" + "<![LOG[" + long + "\n" + long + "]LOG]!><time=\"01:02:03.000+0\" date=\"01-02-2010\" component=\"c\" type=\"1\" thread=\"1\">\n"
+	s := NewScanner(strings.NewReader(in), "cap.log")
+	s.MaxEntrySize = 1000
+	es := scanAll(t, s)
+	if len(es) != 2 {
+		t.Fatalf("got %d entries", len(es))
+	}
+	for _, e := range es {
+		if !e.Truncated || len(e.Text) > 1000 {
+			t.Errorf("entry not capped: line %d len %d trunc %v", e.Line, len(e.Text), e.Truncated)
+		}
+	}
+	if es[1].Component != "c" || !es[1].HasTime {
+		t.Errorf("capped cmtrace entry lost its attributes: %+v", es[1])
+	}
+}
+
+func TestBinaryInputBounded(t *testing.T) {
+	bin := bytes.Repeat([]byte{0, 1, 2, 0xFF, 0x80}, 1<<20) // 5 MiB, no newline
+	s := NewScanner(bytes.NewReader(bin), "bin")
+	s.MaxEntrySize = 4096
+	n := 0
+	for s.Scan() {
+		if len(s.Entry().Text) > 4096 {
+			t.Fatal("entry exceeds cap")
+		}
+		n++
+	}
+	if n != 1 || s.Err() != nil {
+		t.Fatalf("n=%d err=%v", n, s.Err())
+	}
+}
+
+func TestMaxFileSize(t *testing.T) {
+	s := NewScanner(strings.NewReader(strings.Repeat("line\n", 100)), "big.log")
+	s.MaxFileSize = 50
+	scanAll(t, s)
+	var pe *ParseError
+	if !errors.As(s.Err(), &pe) || !errors.Is(s.Err(), ErrFileTooLarge) || pe.File != "big.log" {
+		t.Fatalf("err = %v", s.Err())
+	}
+}
+
+func FuzzParseLog(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*.log")
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add(encodeUTF16LE("x  $$<C><01-02-2010 01:02:03.000+0><thread=1 (0x1)>\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s := NewScanner(bytes.NewReader(data), "fuzz.log")
+		s.MaxEntrySize = 256
+		prev := 0
+		for s.Scan() {
+			e := s.Entry()
+			if len(e.Text) > 256 {
+				t.Fatalf("entry text %d bytes exceeds cap", len(e.Text))
+			}
+			if e.Line < 1 {
+				t.Fatalf("bad line %d", e.Line)
+			}
+			_ = prev
+			prev = e.Line
+		}
+	})
+}
