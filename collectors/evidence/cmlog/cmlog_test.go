@@ -56,7 +56,7 @@ func TestScanTable(t *testing.T) {
 		{
 			name:  "bad time keeps entry with warning",
 			input: "x  $$<C><13-45-2010 99:00:00.000+0><thread=1 (0x1)>\n",
-			want: []Entry{{Line: 1, Text: "x", Component: "C", Thread: 1, Format: FormatSMSTrace, Warning: `unparsed time "13-45-2010 99:00:00.000+0"`}},
+			want:  []Entry{{Line: 1, Text: "x", Component: "C", Thread: 1, Format: FormatSMSTrace, Warning: `unparsed time "13-45-2010 99:00:00.000+0"`}},
 		},
 		{
 			name:  "multi-line smstrace entry",
@@ -285,7 +285,6 @@ func FuzzParseLog(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s := NewScanner(bytes.NewReader(data), "fuzz.log")
 		s.MaxEntrySize = 256
-		prev := 0
 		for s.Scan() {
 			e := s.Entry()
 			if len(e.Text) > 256 {
@@ -294,8 +293,6 @@ func FuzzParseLog(f *testing.F) {
 			if e.Line < 1 {
 				t.Fatalf("bad line %d", e.Line)
 			}
-			_ = prev
-			prev = e.Line
 		}
 	})
 }
