@@ -1,0 +1,299 @@
+package facts
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+// DefaultMaxSize is the largest snapshot file Load reads (64 MiB). A real
+// snapshot of one site is a few kilobytes; the cap keeps a wrong file (a
+// disk image, a log) from exhausting memory.
+const DefaultMaxSize int64 = 64 << 20
+
+//go:embed schema.json
+var schemaJSON []byte
+
+// SchemaJSON returns the JSON Schema of snapshot version 1.
+func SchemaJSON() []byte { return bytes.Clone(schemaJSON) }
+
+var compiledSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schemaJSON))
+	if err != nil {
+		return nil, fmt.Errorf("embedded schema: %w", err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	const url = "supaudit-facts-v1.json"
+	if err := c.AddResource(url, doc); err != nil {
+		return nil, fmt.Errorf("embedded schema: %w", err)
+	}
+	return c.Compile(url)
+})
+
+// Error is a snapshot that could not be loaded. It names the file and,
+// where it can, the line and column (syntax errors) or the JSON path
+// (schema violations).
+type Error struct {
+	File string
+	// Line and Col locate a syntax error; zero when not known.
+	Line, Col int
+	// Path is a JSON Pointer (RFC 6901) to the offending value; empty for
+	// errors about the file as a whole.
+	Path string
+	Msg  string
+	Err  error
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Col)
+	}
+	if e.Path != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Path)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Document is a loaded, validated snapshot: the typed form for Go code and
+// the generic form that policies are evaluated against.
+type Document struct {
+	// File is where the snapshot was read from.
+	File string
+	// Snapshot is the typed snapshot.
+	Snapshot *Snapshot
+	// Raw is the decoded JSON (objects as map[string]any, numbers as
+	// json.Number), as validated.
+	Raw map[string]any
+}
+
+// Options controls Load.
+type Options struct {
+	// MaxSize caps the file size in bytes; 0 means DefaultMaxSize.
+	MaxSize int64
+}
+
+// LoadFile reads and validates the snapshot at path.
+func LoadFile(path string, opts Options) (*Document, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &Error{File: path, Msg: "cannot open: " + errText(err), Err: err}
+	}
+	defer f.Close()
+	max := opts.MaxSize
+	if max <= 0 {
+		max = DefaultMaxSize
+	}
+	if st, err := f.Stat(); err == nil {
+		if st.IsDir() {
+			return nil, &Error{File: path, Msg: "is a directory, not a snapshot file"}
+		}
+		if st.Size() > max {
+			return nil, &Error{File: path, Msg: fmt.Sprintf("file is %d bytes, larger than the %d byte limit (a snapshot of one site is a few kilobytes; raise --max-size if this is intended)", st.Size(), max)}
+		}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, &Error{File: path, Msg: "cannot read: " + errText(err), Err: err}
+	}
+	if int64(len(data)) > max {
+		return nil, &Error{File: path, Msg: fmt.Sprintf("file is larger than the %d byte limit", max)}
+	}
+	return Parse(path, data)
+}
+
+func errText(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// Parse validates data as a version 1 snapshot; name is used in errors.
+func Parse(name string, data []byte) (*Document, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &Error{File: name, Msg: "empty file, expected a JSON snapshot object"}
+	}
+	if bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}) {
+		data = data[3:]
+	}
+	v, err := decodeJSON(name, data)
+	if err != nil {
+		return nil, err
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, &Error{File: name, Path: "/", Msg: fmt.Sprintf("expected a JSON object, got %s", jsonType(v))}
+	}
+	switch s := obj["schema"].(type) {
+	case nil:
+		return nil, &Error{File: name, Path: "/schema", Msg: fmt.Sprintf("missing; expected %q", SchemaV1)}
+	case string:
+		if s != SchemaV1 {
+			return nil, &Error{File: name, Path: "/schema", Msg: fmt.Sprintf("unsupported snapshot schema %q; this supaudit reads %q", s, SchemaV1)}
+		}
+	default:
+		return nil, &Error{File: name, Path: "/schema", Msg: fmt.Sprintf("expected the string %q, got %s", SchemaV1, jsonType(s))}
+	}
+	sch, err := compiledSchema()
+	if err != nil {
+		return nil, err
+	}
+	if err := sch.Validate(v); err != nil {
+		var ve *jsonschema.ValidationError
+		if errors.As(err, &ve) {
+			path, msg := bestCause(ve)
+			return nil, &Error{File: name, Path: path, Msg: msg, Err: err}
+		}
+		return nil, &Error{File: name, Msg: err.Error(), Err: err}
+	}
+	var snap Snapshot
+	if err := json.Unmarshal(data, &snap); err != nil {
+		// The schema and the Go types describe the same format; reaching
+		// here means they drifted apart.
+		return nil, &Error{File: name, Msg: "schema-valid but not decodable: " + err.Error(), Err: err}
+	}
+	if err := checkSemantics(&snap); err != nil {
+		var le *Error
+		if errors.As(err, &le) {
+			le.File = name
+		}
+		return nil, err
+	}
+	return &Document{File: name, Snapshot: &snap, Raw: obj}, nil
+}
+
+func decodeJSON(name string, data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		line, col := offsetToLineCol(data, dec.InputOffset())
+		msg := err.Error()
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			line, col = offsetToLineCol(data, se.Offset)
+			msg = "invalid JSON: " + se.Error()
+		} else if errors.Is(err, io.ErrUnexpectedEOF) {
+			line, col = offsetToLineCol(data, int64(len(data)))
+			msg = "invalid JSON: unexpected end of file (truncated?)"
+		}
+		return nil, &Error{File: name, Line: line, Col: col, Msg: msg, Err: err}
+	}
+	if dec.More() {
+		line, col := offsetToLineCol(data, dec.InputOffset())
+		return nil, &Error{File: name, Line: line, Col: col, Msg: "invalid JSON: extra data after the snapshot object"}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		line, col := offsetToLineCol(data, dec.InputOffset())
+		return nil, &Error{File: name, Line: line, Col: col, Msg: "invalid JSON: extra data after the snapshot object"}
+	}
+	return v, nil
+}
+
+func offsetToLineCol(data []byte, off int64) (int, int) {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	if off < 0 {
+		off = 0
+	}
+	before := data[:off]
+	line := bytes.Count(before, []byte{'\n'}) + 1
+	col := int(off) - bytes.LastIndexByte(before, '\n')
+	return line, col
+}
+
+func jsonType(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case json.Number, float64:
+		return "number"
+	case string:
+		return "string"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+var printer = message.NewPrinter(language.English)
+
+// bestCause picks the most specific leaf of a validation error tree: the
+// deepest instance location, so that "/servers/0/wsus/port/value: got
+// string, want integer" is reported rather than "oneOf failed" at the root.
+func bestCause(ve *jsonschema.ValidationError) (string, string) {
+	type leaf struct {
+		loc []string
+		msg string
+	}
+	var leaves []leaf
+	var walk func(e *jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if len(e.Causes) == 0 {
+			leaves = append(leaves, leaf{e.InstanceLocation, e.ErrorKind.LocalizedString(printer)})
+			return
+		}
+		for _, c := range e.Causes {
+			walk(c)
+		}
+	}
+	walk(ve)
+	if len(leaves) == 0 {
+		return "/", ve.Error()
+	}
+	sort.SliceStable(leaves, func(i, j int) bool { return len(leaves[i].loc) > len(leaves[j].loc) })
+	best := leaves[0]
+	return pointer(best.loc), best.msg
+}
+
+func pointer(loc []string) string {
+	if len(loc) == 0 {
+		return "/"
+	}
+	var b strings.Builder
+	for _, p := range loc {
+		b.WriteByte('/')
+		p = strings.ReplaceAll(p, "~", "~0")
+		p = strings.ReplaceAll(p, "/", "~1")
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+// checkSemantics enforces what the schema cannot express.
+func checkSemantics(s *Snapshot) error {
+	seen := map[string]int{}
+	for i, srv := range s.Servers {
+		k := strings.ToLower(strings.TrimSuffix(srv.FQDN, "."))
+		if j, dup := seen[k]; dup {
+			return &Error{Path: fmt.Sprintf("/servers/%d/fqdn", i), Msg: fmt.Sprintf("server %q is listed twice (also /servers/%d)", srv.FQDN, j)}
+		}
+		seen[k] = i
+	}
+	return nil
+}

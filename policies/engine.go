@@ -1,0 +1,518 @@
+package policies
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+
+	"github.com/supaudit/supaudit/facts"
+	"github.com/supaudit/supaudit/results"
+)
+
+// Query is the entrypoint every snapshot is evaluated against.
+const Query = "data.supaudit.main.results"
+
+// Step describes one checklist step, read from the METADATA annotation of
+// the rule that judges it.
+type Step struct {
+	ID              string `json:"id"`
+	Title           string `json:"title"`
+	Description     string `json:"description"`
+	Severity        string `json:"severity"`
+	Manual          bool   `json:"manual"`
+	MoreInformation string `json:"more_information"`
+	// Package and Location say where the step's rule is defined.
+	Package  string `json:"package"`
+	Location string `json:"location"`
+}
+
+// Options configures an Engine.
+type Options struct {
+	// PolicyDirs are directories of user Rego modules (Rego v1) added to the
+	// embedded ones; files ending in _test.rego are skipped.
+	PolicyDirs []string
+	// Params overrides data.supaudit.params (deep merge); see
+	// MergeParams.
+	Params map[string]any
+	// Strict compiles in strict mode (as opa check --strict).
+	Strict bool
+}
+
+// Engine judges snapshots. It is safe for concurrent use.
+type Engine struct {
+	pq       rego.PreparedEvalQuery
+	compiler *ast.Compiler
+	steps    []Step
+	stepByID map[string]Step
+	params   map[string]any
+}
+
+// New loads, compiles and prepares the policies once.
+func New(ctx context.Context, opts Options) (*Engine, error) {
+	modules, err := EmbeddedModules(false)
+	if err != nil {
+		return nil, err
+	}
+	for _, dir := range opts.PolicyDirs {
+		user, err := loadDir(dir)
+		if err != nil {
+			return nil, err
+		}
+		for k, m := range user {
+			modules[k] = m
+		}
+	}
+	params, err := DefaultParams()
+	if err != nil {
+		return nil, err
+	}
+	if opts.Params != nil {
+		if err := MergeParams(params, opts.Params, "params"); err != nil {
+			return nil, err
+		}
+	}
+	compiler := ast.NewCompiler().
+		WithStrict(opts.Strict).
+		WithEnablePrintStatements(false)
+	compiler.Compile(modules)
+	if compiler.Failed() {
+		return nil, compileError(compiler.Errors)
+	}
+	store := inmem.NewFromObject(map[string]any{"supaudit": map[string]any{"params": params}})
+	r := rego.New(
+		rego.Query(Query),
+		rego.Compiler(compiler),
+		rego.Store(store),
+		rego.StrictBuiltinErrors(true),
+	)
+	pq, err := r.PrepareForEval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("prepare policies: %w", err)
+	}
+	e := &Engine{pq: pq, compiler: compiler, params: params, stepByID: map[string]Step{}}
+	if err := e.indexSteps(); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// compileError renders OPA's errors as file:row: message lines.
+func compileError(errs ast.Errors) error {
+	lines := make([]string, 0, len(errs))
+	for _, e := range errs {
+		if e.Location != nil {
+			lines = append(lines, fmt.Sprintf("%s:%d: %s", e.Location.File, e.Location.Row, e.Message))
+		} else {
+			lines = append(lines, e.Message)
+		}
+	}
+	return fmt.Errorf("policy error: %s", strings.Join(lines, "; "))
+}
+
+// EmbeddedModules parses the embedded policies; withTests includes the
+// _test.rego files.
+func EmbeddedModules(withTests bool) (map[string]*ast.Module, error) {
+	modules := map[string]*ast.Module{}
+	err := fs.WalkDir(FS, "supaudit", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".rego") {
+			return nil
+		}
+		if !withTests && strings.HasSuffix(path, "_test.rego") {
+			return nil
+		}
+		src, err := FS.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		m, err := parseModule("policies/"+path, src)
+		if err != nil {
+			return err
+		}
+		modules["policies/"+path] = m
+		return nil
+	})
+	return modules, err
+}
+
+func parseModule(name string, src []byte) (*ast.Module, error) {
+	m, err := ast.ParseModuleWithOpts(name, string(src), ast.ParserOptions{
+		ProcessAnnotation: true,
+		RegoVersion:       ast.RegoV1,
+	})
+	if err != nil {
+		var errs ast.Errors
+		if errors.As(err, &errs) {
+			return nil, compileError(errs)
+		}
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return m, nil
+}
+
+// loadDir parses every .rego file under dir (doublestar **/*.rego), except
+// _test.rego files.
+func loadDir(dir string) (map[string]*ast.Module, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("--policy %s: %w", dir, err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("--policy %s: not a directory", dir)
+	}
+	paths, err := doublestar.Glob(os.DirFS(dir), "**/*.rego")
+	if err != nil {
+		return nil, fmt.Errorf("--policy %s: %w", dir, err)
+	}
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("--policy %s: no .rego files found", dir)
+	}
+	sort.Strings(paths)
+	out := map[string]*ast.Module{}
+	for _, p := range paths {
+		if strings.HasSuffix(p, "_test.rego") {
+			continue
+		}
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		src, err := os.ReadFile(full)
+		if err != nil {
+			return nil, fmt.Errorf("--policy %s: %w", full, err)
+		}
+		m, err := parseModule(full, src)
+		if err != nil {
+			return nil, err
+		}
+		if !strings.HasPrefix(m.Package.Path.String(), "data.supaudit.checks.") {
+			return nil, fmt.Errorf("%s:%d: package %s is not under supaudit.checks; user policies must declare package supaudit.checks.<name> and a results rule", full, m.Package.Location.Row, strings.TrimPrefix(m.Package.Path.String(), "data."))
+		}
+		out["user:"+full] = m
+	}
+	return out, nil
+}
+
+// DefaultParams returns a fresh copy of the embedded policy parameters
+// (data.supaudit.params).
+func DefaultParams() (map[string]any, error) {
+	raw, err := FS.ReadFile("params.json")
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Supaudit struct {
+			Params map[string]any `json:"params"`
+		} `json:"supaudit"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("embedded params.json: %w", err)
+	}
+	return doc.Supaudit.Params, nil
+}
+
+// MergeParams deep-merges override into base. Keys must exist in base and
+// values must have the same JSON type, so that a typo ("max_age_day") or a
+// wrong type is an error naming the key rather than a silently ignored
+// setting. Maps whose defaults are name→value tables (wsus.releases,
+// wsus.known_builds) accept new keys.
+func MergeParams(base, override map[string]any, path string) error {
+	keys := make([]string, 0, len(override))
+	for k := range override {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		ov := override[k]
+		p := path + "." + k
+		bv, ok := base[k]
+		if !ok {
+			if openTables[path] {
+				base[k] = ov
+				continue
+			}
+			return fmt.Errorf("%s: unknown parameter (known: %s)", p, strings.Join(sortedKeys(base), ", "))
+		}
+		switch b := bv.(type) {
+		case map[string]any:
+			o, ok := ov.(map[string]any)
+			if !ok {
+				return fmt.Errorf("%s: expected an object, got %s", p, typeName(ov))
+			}
+			if err := MergeParams(b, o, p); err != nil {
+				return err
+			}
+		default:
+			if typeName(bv) != typeName(ov) {
+				return fmt.Errorf("%s: expected %s, got %s", p, typeName(bv), typeName(ov))
+			}
+			base[k] = ov
+		}
+	}
+	return nil
+}
+
+var openTables = map[string]bool{"params.wsus.releases": true, "params.wsus.known_builds": true}
+
+func sortedKeys(m map[string]any) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+func typeName(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case json.Number, float64, int, int64, uint64:
+		return "a number"
+	case string:
+		return "a string"
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// Params returns the effective parameters (defaults merged with overrides).
+func (e *Engine) Params() map[string]any { return e.params }
+
+func (e *Engine) indexSteps() error {
+	for _, ref := range e.compiler.GetAnnotationSet().Flatten() {
+		a := ref.Annotations
+		if a == nil || a.Custom == nil {
+			continue
+		}
+		id, _ := a.Custom["id"].(string)
+		if id == "" {
+			continue
+		}
+		st := Step{
+			ID:          id,
+			Title:       a.Title,
+			Description: strings.TrimSpace(a.Description),
+			Package:     strings.TrimPrefix(ref.Path.String(), "data."),
+		}
+		st.Severity, _ = a.Custom["severity"].(string)
+		st.MoreInformation, _ = a.Custom["more_information"].(string)
+		st.Manual, _ = a.Custom["manual"].(bool)
+		if ref.Location != nil {
+			st.Location = fmt.Sprintf("%s:%d", ref.Location.File, ref.Location.Row)
+		}
+		if prev, dup := e.stepByID[id]; dup {
+			return fmt.Errorf("policy error: step %s is annotated twice (%s and %s)", id, prev.Location, st.Location)
+		}
+		e.stepByID[id] = st
+		e.steps = append(e.steps, st)
+	}
+	sort.Slice(e.steps, func(i, j int) bool { return stepLess(e.steps[i].ID, e.steps[j].ID) })
+	return nil
+}
+
+// stepLess orders step ids by prefix, then numerically ("SUP-2" < "SUP-10").
+func stepLess(a, b string) bool {
+	pa, na := splitID(a)
+	pb, nb := splitID(b)
+	if pa != pb {
+		// The built-in checklist first, then user steps by prefix.
+		if pa == "SUP" || pb == "SUP" {
+			return pa == "SUP"
+		}
+		return pa < pb
+	}
+	if na != nb {
+		return na < nb
+	}
+	return a < b
+}
+
+func splitID(id string) (string, int) {
+	i := strings.LastIndexByte(id, '-')
+	if i < 0 {
+		return id, 0
+	}
+	n := 0
+	for _, c := range id[i+1:] {
+		if c < '0' || c > '9' {
+			return id, 0
+		}
+		n = n*10 + int(c-'0')
+	}
+	return id[:i], n
+}
+
+// Steps returns every annotated checklist step, in checklist order.
+func (e *Engine) Steps() []Step { return append([]Step(nil), e.steps...) }
+
+// Step returns the step with the given id.
+func (e *Engine) Step(id string) (Step, bool) {
+	s, ok := e.stepByID[id]
+	return s, ok
+}
+
+// Evaluate judges one snapshot. answers, if any, are added to the
+// snapshot's own answers (an attestation for the same step from the
+// answers file wins when it is later). Every known step yields at least one
+// result: a step whose rules produced none gets an unknown result saying
+// so, never a silent pass.
+func (e *Engine) Evaluate(ctx context.Context, doc *facts.Document, answers []facts.Answer) ([]results.Result, error) {
+	input, err := inputValue(doc, answers)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := e.pq.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return nil, fmt.Errorf("%s: evaluate policies: %w", doc.File, err)
+	}
+	var out []results.Result
+	if len(rs) == 1 && len(rs[0].Expressions) == 1 {
+		set, ok := rs[0].Expressions[0].Value.([]any)
+		if !ok {
+			return nil, fmt.Errorf("%s: %s is not a set of results", doc.File, Query)
+		}
+		out = make([]results.Result, 0, len(set))
+		for _, v := range set {
+			r, err := e.decodeResult(v)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", doc.File, err)
+			}
+			r.Snapshot = doc.Snapshot.ID
+			r.File = doc.File
+			out = append(out, r)
+		}
+	}
+	seen := map[string]bool{}
+	for _, r := range out {
+		seen[r.Step] = true
+	}
+	for _, st := range e.steps {
+		if !seen[st.ID] {
+			out = append(out, results.Result{
+				Snapshot: doc.Snapshot.ID, File: doc.File, Step: st.ID, Title: st.Title,
+				Status: results.Unknown, Severity: st.Severity, Subject: siteSubject(doc.Snapshot),
+				Message:         "no rule produced a result for this step; the policy does not cover this snapshot",
+				Evidence:        []results.Evidence{},
+				Remediation:     []string{fmt.Sprintf("Review the rules of %s (%s).", st.ID, st.Location)},
+				MoreInformation: st.MoreInformation,
+			})
+		}
+	}
+	Sort(out)
+	return out, nil
+}
+
+func siteSubject(s *facts.Snapshot) string {
+	if code, ok := s.Site.Code.Get(); ok {
+		return "site " + code
+	}
+	return "site of snapshot " + s.ID
+}
+
+func inputValue(doc *facts.Document, answers []facts.Answer) (ast.Value, error) {
+	raw := doc.Raw
+	if len(answers) > 0 {
+		cp := make(map[string]any, len(raw)+1)
+		for k, v := range raw {
+			cp[k] = v
+		}
+		var list []any
+		if existing, ok := raw["answers"].([]any); ok {
+			list = append(list, existing...)
+		}
+		for _, a := range answers {
+			m := map[string]any{"step": a.Step, "by": a.By, "at": a.At.UTC().Format("2006-01-02T15:04:05Z07:00")}
+			if a.Note != "" {
+				m["note"] = a.Note
+			}
+			list = append(list, m)
+		}
+		cp["answers"] = list
+		raw = cp
+	}
+	v, err := ast.InterfaceToValue(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: convert snapshot for evaluation: %w", doc.File, err)
+	}
+	return v, nil
+}
+
+func (e *Engine) decodeResult(v any) (results.Result, error) {
+	var r results.Result
+	b, err := json.Marshal(v)
+	if err != nil {
+		return r, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&r); err != nil {
+		return r, fmt.Errorf("a policy produced a malformed result (%s): %s", err, truncate(string(b), 300))
+	}
+	if !r.Status.Valid() {
+		return r, fmt.Errorf("step %s: a policy produced status %q; want one of pass, fail, warn, manual, not_applicable, unknown", r.Step, r.Status)
+	}
+	if r.Step == "" || r.Subject == "" || r.Message == "" {
+		return r, fmt.Errorf("a policy produced a result without step, subject or message: %s", truncate(string(b), 300))
+	}
+	if _, ok := e.stepByID[r.Step]; !ok {
+		return r, fmt.Errorf("a policy produced a result for step %q, which has no METADATA annotation with custom.id", r.Step)
+	}
+	if r.Evidence == nil {
+		r.Evidence = []results.Evidence{}
+	}
+	if r.Remediation == nil {
+		r.Remediation = []string{}
+	}
+	return r, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// Sort orders results by snapshot, checklist step, status (worst first),
+// subject and message, so that every report is deterministic.
+func Sort(rs []results.Result) {
+	order := map[results.Status]int{}
+	for i, s := range results.Statuses {
+		order[s] = i
+	}
+	sort.SliceStable(rs, func(i, j int) bool {
+		a, b := rs[i], rs[j]
+		if a.Snapshot != b.Snapshot {
+			return a.Snapshot < b.Snapshot
+		}
+		if a.Step != b.Step {
+			return stepLess(a.Step, b.Step)
+		}
+		if a.Subject != b.Subject {
+			return a.Subject < b.Subject
+		}
+		if order[a.Status] != order[b.Status] {
+			return order[a.Status] < order[b.Status]
+		}
+		return a.Message < b.Message
+	})
+}

@@ -1,0 +1,117 @@
+# METADATA
+# title: Planning (checklist steps 1-3)
+# description: |
+#   The three planning steps of the checklist cannot be observed on a
+#   server. They are attested in the audit's answers (--answers or the
+#   snapshot's "answers"); without an attestation they are reported as
+#   manual. SUP-03 also warns when collected SUP settings are empty.
+package supaudit.checks.planning
+
+import data.supaudit.lib
+
+results contains r if some r in sup_01
+
+results contains r if some r in sup_02
+
+results contains r if some r in sup_03
+
+# attested(step) is the latest answer for the step.
+attestation(step) := a if {
+	answers := [x | some x in input.answers; x.step == step]
+	count(answers) > 0
+	latest := max({time.parse_rfc3339_ns(x.at) | some x in answers})
+	a := [x | some x in answers; time.parse_rfc3339_ns(x.at) == latest][0]
+}
+
+attested(chain, step) := lib.result(chain, {
+	"status": "pass",
+	"subject": lib.site_name,
+	"message": sprintf("attested by %s on %s%s", [a.by, a.at, note(a)]),
+	"evidence": [{"fact": "answers", "value": a, "provenance": {"collector": "answers", "source": "answers"}}],
+}) if a := attestation(step)
+
+note(a) := sprintf(": %s", [a.note]) if a.note != ""
+
+note(a) := "" if not a.note
+
+note(a) := "" if a.note == ""
+
+manual(chain, step, what) := lib.result(chain, {
+	"status": "manual",
+	"subject": lib.site_name,
+	"message": sprintf("manual step, not attested: %s", [what]),
+	"remediation": [
+		sprintf("Do the step: %s.", [what]),
+		sprintf("Record it in the answers file (step: %s, by, at, note) and run supaudit with --answers.", [step]),
+	],
+}) if not attestation(step)
+
+# METADATA
+# scope: document
+# title: Review the software update point concepts
+# description: Manual. Attested in the audit's answers, else manual.
+# custom:
+#   id: SUP-01
+#   severity: low
+#   manual: true
+#   more_information: About the Software Update Point
+sup_01 contains attested(rego.metadata.chain(), "SUP-01")
+
+sup_01 contains manual(rego.metadata.chain(), "SUP-01", "review the software update point concepts (About the Software Update Point)")
+
+# METADATA
+# scope: document
+# title: Learn about and plan for the software update point installation
+# description: Manual. Attested in the audit's answers, else manual.
+# custom:
+#   id: SUP-02
+#   severity: low
+#   manual: true
+#   more_information: Planning for the Software Update Point Installation
+sup_02 contains attested(rego.metadata.chain(), "SUP-02")
+
+sup_02 contains manual(rego.metadata.chain(), "SUP-02", "plan the software update point installation (Planning for the Software Update Point Installation)")
+
+# METADATA
+# scope: document
+# title: Learn about and plan for the software update point settings
+# description: |
+#   Manual, attested in the answers; plus a warning for each collected SUP
+#   setting that is empty (synchronization source, schedule,
+#   classifications, products, languages).
+# custom:
+#   id: SUP-03
+#   severity: low
+#   manual: true
+#   more_information: Planning for the Software Update Point Settings
+sup_03 contains attested(rego.metadata.chain(), "SUP-03")
+
+sup_03 contains manual(rego.metadata.chain(), "SUP-03", "plan the software update point settings (Planning for the Software Update Point Settings)")
+
+settings := {
+	"sync_source": "synchronization source",
+	"sync_schedule": "synchronization schedule",
+	"classifications": "update classifications",
+	"products": "products",
+	"languages": "languages",
+}
+
+empty(v) if v == ""
+
+empty(v) if v == []
+
+sup_03 contains lib.result(rego.metadata.chain(), {
+	"status": "warn",
+	"subject": lib.site_name,
+	"message": sprintf("the SUP setting %q is empty: no %s configured", [key, label]),
+	"evidence": [lib.evidence(sprintf("sup_settings.%s", [key]), f)],
+	"remediation": [
+		sprintf("Plan and set the %s in the Software Update Point Component Properties (Site Settings > Component Configuration).", [label]),
+		"Synchronize again after changing the settings.",
+	],
+}) if {
+	some key, label in settings
+	f := input.sup_settings[key]
+	lib.known(f)
+	empty(f.value)
+}

@@ -1,0 +1,170 @@
+# METADATA
+# title: Software update point ports (checklist step 8)
+# description: |
+#   A custom WSUS web site defaults to HTTP 8530 / HTTPS 8531, the IIS
+#   Default Web Site to 80 / 443; the SUP role's ports must equal the WSUS
+#   web site's ports, and the ports answer.
+package supaudit.checks.ports
+
+import data.supaudit.lib
+
+results contains r if some r in sup_08
+
+sups contains s if some s in lib.active_sups
+
+sups contains s if some s in lib.internet_sups
+
+expected(s) := lib.params.ports[s.wsus.web_site.value]
+
+w(s, k) := object.get(object.get(s, "wsus", {}), k, {})
+
+r(s, k) := object.get(object.get(s, "sup", {}), k, {})
+
+ev(s) := [
+	lib.evidence(sprintf("servers[%s].wsus.web_site", [s.fqdn]), w(s, "web_site")),
+	lib.evidence(sprintf("servers[%s].wsus.port", [s.fqdn]), w(s, "port")),
+	lib.evidence(sprintf("servers[%s].wsus.ssl_port", [s.fqdn]), w(s, "ssl_port")),
+	lib.evidence(sprintf("servers[%s].sup.http_port", [s.fqdn]), r(s, "http_port")),
+	lib.evidence(sprintf("servers[%s].sup.https_port", [s.fqdn]), r(s, "https_port")),
+]
+
+remediation(s) := [
+	sprintf("Find the ports of the WSUS web site on %s: IIS 6.0 Manager > Web Sites > (WSUS Administration or Default Web Site) > Properties > Web Site: TCP port and SSL port; IIS 7: Sites > Edit Bindings.", [s.fqdn]),
+	sprintf("Set the same ports on the software update point: Site Systems > %s > ConfigMgr software update point > Properties > General (Port number / SSL port number).", [s.fqdn]),
+	"Check WCM.log on the site server: it must connect to WSUS on the configured port.",
+]
+
+pairs := {"http": ["port", "http_port"], "https": ["ssl_port", "https_port"]}
+
+# WSUS's own port (registry or IIS binding) and the role's port disagree.
+problems[s.fqdn] contains sprintf("the SUP role's %s port is %d but the WSUS web site uses %d", [proto, s.sup[rk].value, s.wsus[wk].value]) if {
+	some s in sups
+	some proto, [wk, rk] in pairs
+	lib.known(s.sup[rk])
+	lib.known(s.wsus[wk])
+	s.sup[rk].value != s.wsus[wk].value
+}
+
+# Sources disagree on one port: report both.
+problems[s.fqdn] contains sprintf("sources disagree on the WSUS %s port: %s", [k, concat(" vs ", [lib.describe(f) | f := array.concat([s.wsus[k]], s.wsus[k].conflicts)[_]])]) if {
+	some s in sups
+	some k in ["port", "ssl_port"]
+	lib.has_conflict(s.wsus[k])
+}
+
+problems[s.fqdn] contains sprintf("sources disagree on the SUP role's %s: %s", [k, concat(" vs ", [lib.describe(f) | f := array.concat([s.sup[k]], s.sup[k].conflicts)[_]])]) if {
+	some s in sups
+	some k in ["http_port", "https_port"]
+	lib.has_conflict(s.sup[k])
+}
+
+# The WSUS port is unknown: compare the role with the web site's defaults.
+problems[s.fqdn] contains sprintf("WSUS uses the %s web site (%s port %d by default) but the SUP role's %s port is %d", [site_label(s), proto, expected(s)[proto], proto, s.sup[rk].value]) if {
+	some s in sups
+	some proto, [wk, rk] in pairs
+	lib.known(s.wsus.web_site)
+	not lib.known(s.wsus[wk])
+	lib.known(s.sup[rk])
+	s.sup[rk].value != expected(s)[proto]
+}
+
+site_label(s) := "custom WSUS Administration" if s.wsus.web_site.value == "custom"
+
+site_label(s) := "IIS Default Web" if s.wsus.web_site.value == "default"
+
+# A port that does not answer.
+problems[s.fqdn] contains sprintf("port %d (%s) does not answer", [p.port, proto]) if {
+	some s in sups
+	some proto, [_, rk] in pairs
+	some p in s.ports
+	p.port == s.sup[rk].value
+	lib.is_false(p.reachable)
+}
+
+# Ports that are not the web site's defaults, though consistent.
+warnings[s.fqdn] contains sprintf("the %s web site normally uses %s port %d, but WSUS uses %d", [site_label(s), proto, expected(s)[proto], s.wsus[wk].value]) if {
+	some s in sups
+	some proto, [wk, _] in pairs
+	lib.known(s.wsus.web_site)
+	lib.known(s.wsus[wk])
+	s.wsus[wk].value != expected(s)[proto]
+}
+
+judgeable(s) if {
+	lib.known(s.sup.http_port)
+	lib.known(s.wsus.port)
+}
+
+judgeable(s) if {
+	lib.known(s.sup.http_port)
+	lib.known(s.wsus.web_site)
+}
+
+# METADATA
+# scope: document
+# title: Verify that the active software update point is configured to use the correct ports
+# description: |
+#   Custom WSUS web site 8530/8531, IIS Default Web Site 80/443; the SUP
+#   role's ports equal the WSUS web site's; the ports answer.
+# custom:
+#   id: SUP-08
+#   severity: high
+#   more_information: How to Determine the Port Settings Used by WSUS; How to Create and Configure an Active Software Update Point
+sup_08 contains lib.result(rego.metadata.chain(), {
+	"status": "fail",
+	"subject": s.fqdn,
+	"message": sprintf("%s: %s", [s.fqdn, msg]),
+	"evidence": ev(s),
+	"remediation": remediation(s),
+}) if {
+	some s in sups
+	some msg in problems[s.fqdn]
+}
+
+sup_08 contains lib.result(rego.metadata.chain(), {
+	"status": "warn",
+	"subject": s.fqdn,
+	"message": sprintf("%s: %s", [s.fqdn, msg]),
+	"evidence": ev(s),
+	"remediation": ["Non-default WSUS ports work when the SUP role uses the same ports; document the choice and open these ports in the firewalls."],
+}) if {
+	some s in sups
+	not problems[s.fqdn]
+	some msg in warnings[s.fqdn]
+}
+
+sup_08 contains lib.result(rego.metadata.chain(), {
+	"status": "pass",
+	"subject": s.fqdn,
+	"message": sprintf("%s: the SUP role uses ports %d/%d, matching the WSUS %s web site", [s.fqdn, s.sup.http_port.value, s.sup.https_port.value, site_label(s)]),
+	"evidence": ev(s),
+}) if {
+	some s in sups
+	judgeable(s)
+	lib.known(s.wsus.web_site)
+	not problems[s.fqdn]
+	not warnings[s.fqdn]
+}
+
+sup_08 contains lib.result(rego.metadata.chain(), {
+	"status": "unknown",
+	"subject": s.fqdn,
+	"message": sprintf("%s: the SUP role's ports or the WSUS web site's ports are unknown", [s.fqdn]),
+	"evidence": ev(s),
+	"remediation": ["Collect the WSUS setup registry key and IIS configuration from the SUP and the site control file from the site server."],
+}) if {
+	some s in sups
+	not problems[s.fqdn]
+	not fully_known(s)
+}
+
+fully_known(s) if {
+	judgeable(s)
+	lib.known(s.wsus.web_site)
+}
+
+sup_08 contains lib.result(rego.metadata.chain(), {
+	"status": "unknown",
+	"subject": lib.site_name,
+	"message": "there is no active software update point whose ports could be checked (see SUP-04)",
+}) if count(sups) == 0

@@ -1,0 +1,263 @@
+# METADATA
+# title: The software update point site system role (checklist steps 7, 11 and 12)
+# description: |
+#   The SUP role exists on the chosen site systems and is configured as the
+#   site's active SUP and, where one is wanted, active Internet-based SUP.
+package supaudit.checks.role
+
+import data.supaudit.lib
+
+results contains r if some r in sup_07
+
+results contains r if some r in sup_11
+
+results contains r if some r in sup_12
+
+role_ev(s, keys) := [lib.evidence(sprintf("servers[%s].sup.%s", [s.fqdn, k]), object.get(object.get(s, "sup", {}), k, {})) | some k in keys]
+
+role_servers := [s | some s in input.servers; lib.is_true(s.sup.present)]
+
+# METADATA
+# scope: document
+# title: Create the site system with the SUP role, configure it as the active SUP and its settings
+# description: |
+#   The SUP role exists on the active SUP's site system and is the site's
+#   active SUP; it accepts intranet clients; in a native mode site it
+#   requires SSL communication to WSUS.
+# custom:
+#   id: SUP-07
+#   severity: high
+#   more_information: How to Create and Configure an Active Software Update Point
+sup_07 contains lib.result(rego.metadata.chain(), {
+	"status": "unknown",
+	"subject": lib.site_name,
+	"message": "no collected fact describes the software update point role",
+	"remediation": ["Collect the site control file (sitectrl.ct0) from the site server."],
+}) if not lib.sup_facts_known
+
+sup_07 contains lib.result(rego.metadata.chain(), {
+	"status": "fail",
+	"subject": lib.site_name,
+	"message": "no site system has the software update point role",
+	"remediation": create_remediation,
+}) if {
+	lib.sup_facts_known
+	count(role_servers) == 0
+	count(lib.active_sups) == 0
+}
+
+create_remediation := [
+	"In the ConfigMgr console: Site Database > Site Management > <site> > Site Settings > Site Systems, right-click the server, New Roles, select Software update point.",
+	"Specify the WSUS ports (the WSUS web site's HTTP and HTTPS ports) and, for native mode, Require SSL communication to the WSUS server.",
+	"In Software Update Point Component Properties > General, select Use this server as the active software update point.",
+]
+
+sup_07 contains lib.result(rego.metadata.chain(), {
+	"status": "fail",
+	"subject": lib.site_name,
+	"message": sprintf("the software update point role exists on %s but no site system is configured as the active software update point", [concat(", ", sort([s.fqdn | some s in role_servers]))]),
+	"evidence": [e | some s in role_servers; some e in role_ev(s, ["present", "active"])],
+	"remediation": ["In Software Update Point Component Properties > General, select Use this server as the active software update point and name the SUP's site system."],
+}) if {
+	count(role_servers) > 0
+	count(lib.active_sups) == 0
+	count([s | some s in role_servers; not lib.is_true(s.sup.internet_based)]) > 0
+}
+
+findings[s.fqdn] contains {"status": "fail", "message": sprintf("%s is named as the active software update point, but the software update point role is not installed on it", [s.fqdn])} if {
+	s := lib.active_sup
+	lib.is_false(s.sup.present)
+}
+
+findings[s.fqdn] contains {"status": "fail", "message": sprintf("the active software update point %s accepts only Internet clients; the active SUP must accept intranet clients", [s.fqdn])} if {
+	s := lib.active_sup
+	s.sup.accepts.value == "internet"
+}
+
+findings[s.fqdn] contains {"status": "fail", "message": sprintf("the site is in native mode but the active software update point %s does not require SSL communication to WSUS", [s.fqdn])} if {
+	s := lib.active_sup
+	input.site.mode.value == "native"
+	lib.is_false(s.sup.ssl)
+}
+
+findings[s.fqdn] contains {"status": "unknown", "message": sprintf("which clients the active software update point %s accepts is unknown (%s)", [s.fqdn, lib.why(object.get(s.sup, "accepts", {}))])} if {
+	s := lib.active_sup
+	not lib.known(s.sup.accepts)
+}
+
+sup_07 contains lib.result(rego.metadata.chain(), {
+	"status": f.status,
+	"subject": s.fqdn,
+	"message": f.message,
+	"evidence": role_ev(s, ["present", "active", "accepts", "ssl"]),
+	"remediation": create_remediation,
+}) if {
+	s := lib.active_sup
+	some f in findings[s.fqdn]
+}
+
+sup_07 contains lib.result(rego.metadata.chain(), {
+	"status": "pass",
+	"subject": s.fqdn,
+	"message": sprintf("%s has the software update point role and is the active software update point (accepts %s clients)", [s.fqdn, s.sup.accepts.value]),
+	"evidence": role_ev(s, ["present", "active", "accepts", "ssl"]),
+}) if {
+	s := lib.active_sup
+	not findings[s.fqdn]
+}
+
+# METADATA
+# scope: document
+# title: "Internet-based SUP: create the site system with the software update point role"
+# description: The SUP role exists on the Internet-facing site system; not_applicable when none is wanted.
+# custom:
+#   id: SUP-11
+#   severity: high
+#   more_information: How to Add the Software Update Point Site Role to a Site System
+sup_11 contains lib.result(rego.metadata.chain(), {
+	"status": "not_applicable",
+	"subject": lib.site_name,
+	"message": "the site has no Internet-based software update point",
+}) if count(lib.internet_candidates) == 0
+
+sup_11 contains lib.result(rego.metadata.chain(), {
+	"status": "pass",
+	"subject": s.fqdn,
+	"message": sprintf("the Internet-facing site system %s has the software update point role", [s.fqdn]),
+	"evidence": role_ev(s, ["present"]),
+}) if {
+	some s in lib.internet_candidates
+	lib.is_true(s.sup.present)
+}
+
+sup_11 contains lib.result(rego.metadata.chain(), {
+	"status": "fail",
+	"subject": s.fqdn,
+	"message": sprintf("the Internet-facing site system %s has WSUS but not the software update point role", [s.fqdn]),
+	"evidence": array.concat(role_ev(s, ["present"]), [lib.evidence(sprintf("servers[%s].internet_fqdn", [s.fqdn]), object.get(s, "internet_fqdn", {}))]),
+	"remediation": [
+		sprintf("Add the software update point role to %s: Site Systems > %s > New Roles > Software update point.", [s.fqdn, s.fqdn]),
+		"Give the site system its Internet FQDN and allow only Internet-based client connections.",
+	],
+}) if {
+	some s in lib.internet_candidates
+	not lib.is_true(s.sup.present)
+	not lib.is_true(s.sup.internet_based)
+	not_unknown(s)
+}
+
+not_unknown(s) if lib.known(s.sup.present)
+
+not_unknown(s) if not s.sup
+
+sup_11 contains lib.result(rego.metadata.chain(), {
+	"status": "unknown",
+	"subject": s.fqdn,
+	"message": sprintf("whether %s has the software update point role is unknown (%s)", [s.fqdn, lib.why(s.sup.present)]),
+	"evidence": role_ev(s, ["present"]),
+	"remediation": ["Collect the site control file (sitectrl.ct0) from the site server."],
+}) if {
+	some s in lib.internet_candidates
+	s.sup.present
+	not lib.known(s.sup.present)
+}
+
+sup_11 contains lib.result(rego.metadata.chain(), {
+	"status": "fail",
+	"subject": s.fqdn,
+	"message": sprintf("%s is named as the active Internet-based software update point, but the role is not installed on it", [s.fqdn]),
+	"evidence": role_ev(s, ["present", "internet_based"]),
+	"remediation": [sprintf("Add the software update point role to %s before naming it on the Internet-based tab.", [s.fqdn])],
+}) if {
+	some s in lib.internet_candidates
+	lib.is_true(s.sup.internet_based)
+	not lib.is_true(s.sup.present)
+}
+
+# METADATA
+# scope: document
+# title: "Internet-based SUP: configure it as the active Internet-based SUP"
+# description: |
+#   The Internet-based SUP is the site's active Internet-based SUP and
+#   accepts only Internet clients; the active SUP exists and accepts only
+#   intranet clients.
+# custom:
+#   id: SUP-12
+#   severity: high
+#   more_information: How to Create and Configure an Active Internet-Based Software Update Point
+sup_12 contains lib.result(rego.metadata.chain(), {
+	"status": "not_applicable",
+	"subject": lib.site_name,
+	"message": "the site has no Internet-based software update point",
+}) if count(lib.internet_candidates) == 0
+
+inet_findings[s.fqdn] contains {"status": "fail", "message": sprintf("%s has the software update point role but is not configured as the active Internet-based software update point", [s.fqdn])} if {
+	some s in lib.internet_candidates
+	lib.is_true(s.sup.present)
+	not lib.is_true(s.sup.internet_based)
+}
+
+inet_findings[s.fqdn] contains {"status": "fail", "message": sprintf("the Internet-based software update point %s accepts %s clients; it must allow only Internet-based client connections", [s.fqdn, s.sup.accepts.value])} if {
+	some s in lib.internet_candidates
+	lib.is_true(s.sup.internet_based)
+	s.sup.accepts.value != "internet"
+}
+
+inet_findings[s.fqdn] contains {"status": "fail", "message": "the site has no active software update point; it must be created and configured before the active Internet-based software update point"} if {
+	some s in lib.internet_candidates
+	lib.is_true(s.sup.internet_based)
+	count(lib.active_sups) == 0
+}
+
+inet_findings[s.fqdn] contains {"status": "fail", "message": sprintf("the active software update point %s accepts %s clients; with an Internet-based SUP it must allow intranet-only client connections", [a.fqdn, a.sup.accepts.value])} if {
+	some s in lib.internet_candidates
+	lib.is_true(s.sup.internet_based)
+	a := lib.active_sup
+	a.sup.accepts.value != "intranet"
+}
+
+inet_findings[s.fqdn] contains {"status": "unknown", "message": sprintf("whether %s is the active Internet-based software update point is unknown", [s.fqdn])} if {
+	some s in lib.internet_candidates
+	not lib.known(s.sup.internet_based)
+	not lib.is_false(s.sup.present)
+}
+
+inet_remediation := [
+	"In Software Update Point Component Properties > General, set the active software update point to Allow intranet-only client connections.",
+	"On the Internet-based tab, select Active remote Internet-based software update point, name the server, set its WSUS ports and Require SSL communication to the WSUS server.",
+	"On the Internet-based SUP's site system, allow only Internet-based client connections.",
+]
+
+sup_12 contains lib.result(rego.metadata.chain(), {
+	"status": f.status,
+	"subject": s.fqdn,
+	"message": f.message,
+	"evidence": role_ev(s, ["present", "internet_based", "accepts"]),
+	"remediation": inet_remediation,
+}) if {
+	some s in lib.internet_candidates
+	lib.is_true(s.sup.present)
+	some f in inet_findings[s.fqdn]
+}
+
+sup_12 contains lib.result(rego.metadata.chain(), {
+	"status": "fail",
+	"subject": s.fqdn,
+	"message": sprintf("%s cannot be the active Internet-based software update point: it has no software update point role (see SUP-11)", [s.fqdn]),
+	"evidence": role_ev(s, ["present", "internet_based"]),
+	"remediation": inet_remediation,
+}) if {
+	some s in lib.internet_candidates
+	not lib.is_true(s.sup.present)
+}
+
+sup_12 contains lib.result(rego.metadata.chain(), {
+	"status": "pass",
+	"subject": s.fqdn,
+	"message": sprintf("%s is the active Internet-based software update point and accepts only Internet clients", [s.fqdn]),
+	"evidence": role_ev(s, ["present", "internet_based", "accepts"]),
+}) if {
+	some s in lib.internet_candidates
+	lib.is_true(s.sup.present)
+	not inet_findings[s.fqdn]
+}

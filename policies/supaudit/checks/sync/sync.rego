@@ -1,0 +1,116 @@
+# METADATA
+# title: Synchronization (checklist closing requirement)
+# description: |
+#   Before software updates can be deployed the active SUP must be
+#   synchronized: the last synchronization succeeded, recently.
+package supaudit.checks.sync
+
+import data.supaudit.lib
+
+results contains r if some r in sup_14
+
+sync := object.get(input, "sync", {})
+
+f(k) := object.get(sync, k, {})
+
+ev := [
+	lib.evidence("sync.status", f("status")),
+	lib.evidence("sync.last_attempt", f("last_attempt")),
+	lib.evidence("sync.last_success", f("last_success")),
+	lib.evidence("sync.source", f("source")),
+]
+
+day_ns := ((24 * 60) * 60) * 1000000000
+
+age_days := floor((lib.now_ns - time.parse_rfc3339_ns(sync.last_success.value)) / day_ns)
+
+max_days := lib.params.sync.max_age_days
+
+sync_remediation := [
+	"Check WCM.log for WSUS configuration errors (state 2, WSUS_CONFIG_SUCCESS, is required) and wsyncmgr.log for the synchronization error.",
+	"Start a synchronization: Computer Management > Software Updates > Update Repository, right-click, Run Synchronization; watch wsyncmgr.log for Sync succeeded.",
+	"Check the upstream source (Microsoft Update or the upstream server) is reachable from the active SUP, through the proxy if one is set.",
+]
+
+subject := sprintf("%s sync", [lib.site_name])
+
+# METADATA
+# scope: document
+# title: Before updates can be deployed the active software update point must be synchronized
+# description: |
+#   The last synchronization succeeded; warn when the last success is older
+#   than params.sync.max_age_days (default 7) at judgement time.
+# custom:
+#   id: SUP-14
+#   severity: high
+#   more_information: How to Synchronize Software Updates
+sup_14 contains lib.result(rego.metadata.chain(), {
+	"status": "unknown",
+	"subject": subject,
+	"message": "the synchronization state of the active software update point is unknown",
+	"evidence": ev,
+	"remediation": ["Collect wsyncmgr.log from the site server."],
+}) if {
+	not lib.known(sync.status)
+	not lib.known(sync.last_success)
+}
+
+sup_14 contains lib.result(rego.metadata.chain(), {
+	"status": "fail",
+	"subject": subject,
+	"message": "the active software update point has never synchronized",
+	"evidence": ev,
+	"remediation": sync_remediation,
+}) if sync.status.value == "never"
+
+sup_14 contains lib.result(rego.metadata.chain(), {
+	"status": "fail",
+	"subject": subject,
+	"message": sprintf("the last synchronization attempt%s failed%s", [attempt_at, last_ok]),
+	"evidence": ev,
+	"remediation": sync_remediation,
+}) if sync.status.value == "failed"
+
+attempt_at := sprintf(" (%s)", [sync.last_attempt.value]) if lib.known(sync.last_attempt)
+
+attempt_at := "" if not lib.known(sync.last_attempt)
+
+last_ok := sprintf("; the last success was %s", [sync.last_success.value]) if lib.known(sync.last_success)
+
+last_ok := "; no synchronization has succeeded" if not lib.known(sync.last_success)
+
+fresh_status(st) if st in {"succeeded", "in_progress"}
+
+fresh_status(_) if not lib.known(sync.status)
+
+sup_14 contains lib.result(rego.metadata.chain(), {
+	"status": "pass",
+	"subject": subject,
+	"message": sprintf("the last synchronization succeeded at %s, %d days before %s", [sync.last_success.value, age_days, lib.now_text]),
+	"evidence": ev,
+}) if {
+	fresh_status(object.get(sync.status, "value", ""))
+	age_days <= max_days
+}
+
+sup_14 contains lib.result(rego.metadata.chain(), {
+	"status": "warn",
+	"subject": subject,
+	"message": sprintf("the last successful synchronization was %s, %d days before %s (more than %d days)", [sync.last_success.value, age_days, lib.now_text, max_days]),
+	"evidence": ev,
+	"remediation": array.concat(["Check the synchronization schedule in the Software Update Point Component properties (Sync Schedule tab)."], sync_remediation),
+}) if {
+	fresh_status(object.get(sync.status, "value", ""))
+	age_days > max_days
+}
+
+sup_14 contains lib.result(rego.metadata.chain(), {
+	"status": "unknown",
+	"subject": subject,
+	"message": sprintf("a synchronization is %s but no successful synchronization is recorded", [replace(sync.status.value, "_", " ")]),
+	"evidence": ev,
+	"remediation": ["Collect wsyncmgr.log (and its rolled wsyncmgr.lo_) from the site server, or wait for the synchronization to finish."],
+}) if {
+	sync.status.value in {"succeeded", "in_progress"}
+	not lib.known(sync.last_success)
+}

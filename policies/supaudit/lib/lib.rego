@@ -1,0 +1,128 @@
+# METADATA
+# title: supaudit policy library
+# description: |
+#   Helpers shared by the checklist packages: reading facts (a fact is an
+#   object with "value" or "unknown", and "provenance"), comparing versions,
+#   building result objects from a rule's METADATA, and the evaluation time.
+package supaudit.lib
+
+# params are the policy constants (versions, ports, ages), overridable with
+# --data.
+params := data.supaudit.params
+
+# known(f) holds when the fact was established (it has a value, which may be
+# false).
+known(f) if _ = f.value
+
+# is_true(f) / is_false(f) hold only for a known boolean fact.
+is_true(f) if f.value == true
+
+is_false(f) if f.value == false
+
+# lower case host name without a trailing dot, for comparing FQDNs.
+host(name) := trim_suffix(lower(name), ".")
+
+same_host(a, b) if host(a) == host(b)
+
+# evidence(name, f) is one evidence entry: the fact's name, its value or
+# the reason it is unknown, its provenance and any conflicting observations.
+evidence(name, f) := e if {
+	known(f)
+	e := object.union(
+		{"fact": name, "value": f.value, "provenance": f.provenance},
+		conflicts_of(f),
+	)
+}
+
+evidence(name, f) := {"fact": name, "unknown": f.unknown, "provenance": f.provenance} if {
+	not known(f)
+	f.unknown
+}
+
+evidence(name, f) := {"fact": name, "unknown": "not collected"} if {
+	not known(f)
+	not f.unknown
+}
+
+conflicts_of(f) := {"conflicts": f.conflicts} if count(f.conflicts) > 0
+
+conflicts_of(f) := {} if not f.conflicts
+
+conflicts_of(f) := {} if count(f.conflicts) == 0
+
+# why(f) explains an unknown fact for messages.
+why(f) := f.unknown if f.unknown
+
+why(f) := "not collected" if not f.unknown
+
+# has_conflict(f) holds when two sources disagree on the fact.
+has_conflict(f) if count(f.conflicts) > 0
+
+# describe(f) renders a fact's value and source for messages, e.g.
+# "8530 (bundle SUP01: registry/wsus.reg:5)".
+describe(f) := sprintf("%v (%s)", [f.value, source(f.provenance)])
+
+source(p) := sprintf("%s %s: %s:%d", [p.collector, object.get(p, "host", "-"), p.source, p.line]) if p.line
+
+source(p) := sprintf("%s %s: %s", [p.collector, object.get(p, "host", "-"), p.source]) if not p.line
+
+# version(s) is a version string as an array of numbers: "3.1.6001.65" ->
+# [3, 1, 6001, 65].
+version(s) := [to_number(p) | some p in split(s, ".")]
+
+# major_minor(s) is the first two numbers of a version: "3.1.6001.65" -> [3, 1].
+major_minor(s) := array.slice(version(s), 0, 2)
+
+# at_least(s, min) holds when version s is at least min, comparing only as
+# many components as min has ("3.2.7600.226" is at least "3.1").
+at_least(s, min) if {
+	m := version(min)
+	array.slice(version(s), 0, count(m)) >= m
+}
+
+# release_name(s) names a WSUS release from its Major.Minor, e.g. "WSUS 3.0 SP1".
+release_name(s) := name if {
+	mm := major_minor(s)
+	name := params.wsus.releases[sprintf("%d.%d", mm)]
+}
+
+release_name(s) := sprintf("WSUS %d.%d", major_minor(s)) if {
+	mm := major_minor(s)
+	not params.wsus.releases[sprintf("%d.%d", mm)]
+}
+
+# now_ns is the instant judgements are made at: params.as_of when set, else
+# the snapshot's collected_at.
+now_ns := time.parse_rfc3339_ns(params.as_of) if params.as_of != ""
+
+now_ns := time.parse_rfc3339_ns(input.collected_at) if params.as_of == ""
+
+now_text := params.as_of if params.as_of != ""
+
+now_text := input.collected_at if params.as_of == ""
+
+# site_name is how results name the site: "site ABC", or the snapshot id.
+site_name := sprintf("site %s", [input.site.code.value]) if known(input.site.code)
+
+site_name := sprintf("site of snapshot %s", [input.id]) if not known(input.site.code)
+
+# annotations picks the annotations that carry the step id from a
+# rego.metadata.chain() value.
+annotations(chain) := [a | some e in chain; a := e.annotations; a.custom.id][0]
+
+# result builds a result object for the step whose METADATA is in chain
+# (pass rego.metadata.chain()). r holds status, subject, message, and
+# optionally evidence (array) and remediation (array of steps).
+result(chain, r) := object.union(
+	{
+		"step": a.custom.id,
+		"title": a.title,
+		"severity": object.get(a.custom, "severity", "medium"),
+		"more_information": object.get(a.custom, "more_information", ""),
+		"evidence": [],
+		"remediation": [],
+	},
+	r,
+) if {
+	a := annotations(chain)
+}

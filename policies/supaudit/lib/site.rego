@@ -1,0 +1,80 @@
+# Site model helpers: which site system is the site server, the active software update point
+# (SUP) and the active Internet-based SUP, derived from the snapshot.
+package supaudit.lib
+
+# servers_by_host maps a lower-case FQDN to its server entry.
+servers_by_host[host(s.fqdn)] := s if some s in input.servers
+
+# sup_facts_known holds when any server carries a known SUP role fact.
+sup_facts_known if {
+	some s in input.servers
+	some k in ["present", "active", "internet_based"]
+	known(s.sup[k])
+}
+
+# active_sups are the servers designated as the site's active (intranet or
+# intranet-and-Internet) SUP.
+active_sups contains s if {
+	some s in input.servers
+	is_true(s.sup.active)
+	not is_true(s.sup.internet_based)
+}
+
+# internet_sups are the servers designated as the active Internet-based SUP.
+internet_sups contains s if {
+	some s in input.servers
+	is_true(s.sup.internet_based)
+}
+
+# active_sup is the one active SUP, when exactly one is designated.
+active_sup := s if {
+	count(active_sups) == 1
+	some s in active_sups
+}
+
+# internet_candidates are the site systems meant to serve Internet clients
+# separately from the active SUP: the designated active Internet-based SUP,
+# a SUP role that accepts only Internet clients, or an Internet-facing
+# server (it has an Internet FQDN) with a WSUS server install that is not
+# the active SUP.
+internet_candidates contains s if some s in internet_sups
+
+internet_candidates contains s if {
+	some s in input.servers
+	s.sup.accepts.value == "internet"
+	not is_true(s.sup.active)
+}
+
+internet_candidates contains s if {
+	some s in input.servers
+	known(s.internet_fqdn)
+	s.wsus.install_type.value == "server"
+	not is_true(s.sup.active)
+	not is_site_server(s)
+}
+
+# is_site_server(s) holds when s is the site server.
+is_site_server(s) if same_host(s.fqdn, input.site.site_server.value)
+
+# site_server is the site server's entry in servers, when listed.
+site_server := servers_by_host[host(input.site.site_server.value)]
+
+# accepts_internet(s) holds when the SUP on s accepts Internet clients.
+accepts_internet(s) if s.sup.accepts.value in {"internet", "both"}
+
+accepts_internet(s) if is_true(s.sup.internet_based)
+
+# configmgr_sp1_or_later holds when the site version is known and at least
+# ConfigMgr 2007 SP1; configmgr_before_sp1 when known and older.
+configmgr_sp1_or_later if at_least(input.site.configmgr_version.value, params.configmgr.sp1)
+
+configmgr_before_sp1 if {
+	known(input.site.configmgr_version)
+	not configmgr_sp1_or_later
+}
+
+# wsus_minimum is the lowest WSUS Major.Minor the site needs: WSUS 3.0 SP1
+# (3.1) for ConfigMgr 2007 SP1 or later, else WSUS 3.0 (3.0).
+wsus_minimum := params.wsus.minimum_for_configmgr_sp1 if configmgr_sp1_or_later
+
+wsus_minimum := params.wsus.minimum if configmgr_before_sp1

@@ -1,0 +1,13 @@
+# METADATA
+# title: supaudit entrypoint
+# description: |
+#   The one query supaudit evaluates: every result of every checklist area
+#   package under data.supaudit.checks (embedded or added with --policy).
+#   A check package exposes its results as the set rule "results"; each
+#   result is built with data.supaudit.lib.result.
+package supaudit.main
+
+results contains r if {
+	some area
+	some r in data.supaudit.checks[area].results
+}
