@@ -484,8 +484,8 @@ func ParseNAL(s string) (NAL, error) {
 	n := NAL{Raw: s}
 	rest := strings.TrimSpace(s)
 	if strings.HasPrefix(rest, `["`) {
-		end := strings.Index(rest, `"]`)
-		if end < 0 {
+		end := strings.Index(rest[2:], `"]`) + 2
+		if end < 2 {
 			return n, fmt.Errorf("NAL %q: unterminated [\"...\"] field", clip(s))
 		}
 		field := rest[2:end]
@@ -500,8 +500,8 @@ func ParseNAL(s string) (NAL, error) {
 	}
 	n.Type, rest = typ, after
 	for strings.HasPrefix(rest, `["`) {
-		end := strings.Index(rest, `"]`)
-		if end < 0 {
+		end := strings.Index(rest[2:], `"]`) + 2
+		if end < 2 {
 			return n, fmt.Errorf("NAL %q: unterminated [\"...\"] field", clip(s))
 		}
 		if v, ok := strings.CutPrefix(rest[2:end], "SMS_SITE="); ok {

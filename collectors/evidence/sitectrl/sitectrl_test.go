@@ -202,3 +202,10 @@ func FuzzParseSiteControl(f *testing.F) {
 		}
 	})
 }
+
+func TestParseNALNoPanic(t *testing.T) {
+	// Regression: found by FuzzParseSiteControl (testdata/fuzz/...).
+	for _, in := range []string{`["]`, `["]MSWNET:["]`, `[""]X:["`, `["`} {
+		_, _ = ParseNAL(in)
+	}
+}
