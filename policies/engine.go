@@ -310,7 +310,7 @@ func (e *Engine) indexSteps() error {
 		st := Step{
 			ID:          id,
 			Title:       a.Title,
-			Description: strings.TrimSpace(a.Description),
+			Description: strings.Join(strings.Fields(a.Description), " "),
 			Package:     strings.TrimPrefix(ref.Path.String(), "data."),
 		}
 		st.Severity, _ = a.Custom["severity"].(string)

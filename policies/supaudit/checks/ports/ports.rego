@@ -59,7 +59,7 @@ problems[s.fqdn] contains sprintf("sources disagree on the SUP role's %s: %s", [
 }
 
 # The WSUS port is unknown: compare the role with the web site's defaults.
-problems[s.fqdn] contains sprintf("WSUS uses the %s web site (%s port %d by default) but the SUP role's %s port is %d", [site_label(s), proto, expected(s)[proto], proto, s.sup[rk].value]) if {
+problems[s.fqdn] contains sprintf("WSUS uses the %s (%s port %d by default) but the SUP role's %s port is %d", [site_label(s), proto, expected(s)[proto], proto, s.sup[rk].value]) if {
 	some s in sups
 	some proto, [wk, rk] in pairs
 	lib.known(s.wsus.web_site)
@@ -68,9 +68,9 @@ problems[s.fqdn] contains sprintf("WSUS uses the %s web site (%s port %d by defa
 	s.sup[rk].value != expected(s)[proto]
 }
 
-site_label(s) := "custom WSUS Administration" if s.wsus.web_site.value == "custom"
+site_label(s) := "custom WSUS web site (WSUS Administration)" if s.wsus.web_site.value == "custom"
 
-site_label(s) := "IIS Default Web" if s.wsus.web_site.value == "default"
+site_label(s) := "IIS Default Web Site" if s.wsus.web_site.value == "default"
 
 # A port that does not answer.
 problems[s.fqdn] contains sprintf("port %d (%s) does not answer", [p.port, proto]) if {
@@ -82,7 +82,7 @@ problems[s.fqdn] contains sprintf("port %d (%s) does not answer", [p.port, proto
 }
 
 # Ports that are not the web site's defaults, though consistent.
-warnings[s.fqdn] contains sprintf("the %s web site normally uses %s port %d, but WSUS uses %d", [site_label(s), proto, expected(s)[proto], s.wsus[wk].value]) if {
+warnings[s.fqdn] contains sprintf("the %s normally uses %s port %d, but WSUS uses %d", [site_label(s), proto, expected(s)[proto], s.wsus[wk].value]) if {
 	some s in sups
 	some proto, [wk, _] in pairs
 	lib.known(s.wsus.web_site)
@@ -136,7 +136,7 @@ sup_08 contains lib.result(rego.metadata.chain(), {
 sup_08 contains lib.result(rego.metadata.chain(), {
 	"status": "pass",
 	"subject": s.fqdn,
-	"message": sprintf("%s: the SUP role uses ports %d/%d, matching the WSUS %s web site", [s.fqdn, s.sup.http_port.value, s.sup.https_port.value, site_label(s)]),
+	"message": sprintf("%s: the SUP role uses ports %d/%d, matching the WSUS web site, the %s", [s.fqdn, s.sup.http_port.value, s.sup.https_port.value, site_label(s)]),
 	"evidence": ev(s),
 }) if {
 	some s in sups

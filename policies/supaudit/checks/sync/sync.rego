@@ -86,7 +86,7 @@ fresh_status(_) if not lib.known(sync.status)
 sup_14 contains lib.result(rego.metadata.chain(), {
 	"status": "pass",
 	"subject": subject,
-	"message": sprintf("the last synchronization succeeded at %s, %d days before %s", [sync.last_success.value, age_days, lib.now_text]),
+	"message": sprintf("the last synchronization succeeded at %s, %d day(s) before %s", [sync.last_success.value, age_days, lib.now_text]),
 	"evidence": ev,
 }) if {
 	fresh_status(object.get(sync.status, "value", ""))
@@ -96,7 +96,7 @@ sup_14 contains lib.result(rego.metadata.chain(), {
 sup_14 contains lib.result(rego.metadata.chain(), {
 	"status": "warn",
 	"subject": subject,
-	"message": sprintf("the last successful synchronization was %s, %d days before %s (more than %d days)", [sync.last_success.value, age_days, lib.now_text, max_days]),
+	"message": sprintf("the last successful synchronization was %s, %d day(s) before %s (more than %d days)", [sync.last_success.value, age_days, lib.now_text, max_days]),
 	"evidence": ev,
 	"remediation": array.concat(["Check the synchronization schedule in the Software Update Point Component properties (Sync Schedule tab)."], sync_remediation),
 }) if {

@@ -1,0 +1,306 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bmatcuk/doublestar/v4"
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
+
+	"github.com/supaudit/supaudit/facts"
+	"github.com/supaudit/supaudit/policies"
+	"github.com/supaudit/supaudit/report"
+	"github.com/supaudit/supaudit/results"
+)
+
+// policyFlags are the flags that shape judging, shared by check and verify.
+type policyFlags struct {
+	dataFile   string
+	policyDirs []string
+	asOf       string
+}
+
+func (p *policyFlags) register(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&p.dataFile, "data", "", "YAML or JSON file overriding policy parameters (versions, ports, max sync age); see docs/policies.md")
+	f.StringArrayVar(&p.policyDirs, "policy", nil, "directory of additional Rego v1 policies (repeatable); see docs/policies.md")
+	f.StringVar(&p.asOf, "as-of", "", "judge time-dependent facts (sync age, certificate validity) as of this RFC 3339 time instead of each snapshot's collected_at")
+}
+
+func (p *policyFlags) engine(ctx context.Context) (*policies.Engine, error) {
+	opts := policies.Options{PolicyDirs: p.policyDirs}
+	if p.dataFile != "" {
+		m, err := policies.LoadParamsFile(p.dataFile)
+		if err != nil {
+			return nil, usageError(err)
+		}
+		opts.Params = m
+	}
+	if p.asOf != "" {
+		if _, err := time.Parse(time.RFC3339, p.asOf); err != nil {
+			return nil, usageError(fmt.Errorf("--as-of %q: want an RFC 3339 time such as 2026-11-25T12:00:00Z", p.asOf))
+		}
+		if opts.Params == nil {
+			opts.Params = map[string]any{}
+		}
+		opts.Params["as_of"] = p.asOf
+	}
+	e, err := policies.New(ctx, opts)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	return e, nil
+}
+
+type checkFlags struct {
+	policyFlags
+	format  string
+	output  string
+	failOn  string
+	answers string
+	noColor bool
+	maxSize int64
+}
+
+func newCheckCmd(e *env) *cobra.Command {
+	var f checkFlags
+	cmd := &cobra.Command{
+		Use:   "check SNAPSHOT|DIR|GLOB...",
+		Short: "Judge facts snapshots against the checklist and report",
+		Long: `Judge one or more facts snapshots (supaudit/facts/v1 JSON) against the
+checklist and print, for every step, a verdict, the subject, a message and the
+remediation of every step that does not pass.
+
+Arguments are snapshot files, directories (every **/*.json below them) or
+doublestar glob patterns such as 'fixtures/**/*.json' (quote them so the
+shell does not expand them; an expanded list works too).
+
+` + exitCodesHelp,
+		Example: `  supaudit check fixtures/snapshots/*.json
+  supaudit check 'fixtures/**/*.json' --format json
+  supaudit check site.json --fail-on warn --output report.json --format json
+  supaudit check site.json --data params.yaml --policy ./our-policies --answers answers.yaml`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runCheck(cmd.Context(), e, &f, args)
+		},
+	}
+	f.register(cmd)
+	fl := cmd.Flags()
+	fl.StringVarP(&f.format, "format", "f", "table", "output format: "+strings.Join(report.Formats(), ", "))
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file (atomically) instead of standard output")
+	fl.StringVar(&f.failOn, "fail-on", "fail", "exit 1 when a result is at or above this status: fail, unknown, warn or manual")
+	fl.StringVar(&f.answers, "answers", "", "YAML file attesting manual steps (who, when, note); see docs/answers.md")
+	fl.BoolVar(&f.noColor, "no-color", false, "never colour the table (colour is used only on a terminal; NO_COLOR is honoured)")
+	fl.Int64Var(&f.maxSize, "max-size", facts.DefaultMaxSize, "largest snapshot file to read, in bytes")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats(), cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"fail", "unknown", "warn", "manual"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func runCheck(ctx context.Context, e *env, f *checkFlags, args []string) error {
+	failOn, err := results.ParseFailOn(f.failOn)
+	if err != nil {
+		return usageError(err)
+	}
+	if _, err := report.Get(f.format, io.Discard, report.Options{}); err != nil {
+		return usageError(err)
+	}
+	files, err := resolveInputs(args)
+	if err != nil {
+		return usageError(err)
+	}
+	engine, err := f.engine(ctx)
+	if err != nil {
+		return err
+	}
+	var answers []facts.Answer
+	if f.answers != "" {
+		answers, err = facts.LoadAnswers(f.answers)
+		if err != nil {
+			return usageError(err)
+		}
+		if err := checkAnswers(engine, answers, f.answers); err != nil {
+			return usageError(err)
+		}
+	}
+	snaps, errs := judgeAll(ctx, engine, files, answers, f.maxSize)
+	if ctx.Err() != nil {
+		return usageError(fmt.Errorf("interrupted"))
+	}
+	rep := report.New(report.Tool{Name: "supaudit", Version: toolVersion()}, time.Now(), failOn, snaps, errs)
+	toTerminal := f.output == "" && isTerminal(e.stdout)
+	opts := report.Options{Color: toTerminal && !f.noColor && os.Getenv("NO_COLOR") == "", Width: terminalWidth()}
+	write := func(w io.Writer) error {
+		r, err := report.Get(f.format, w, opts)
+		if err != nil {
+			return err
+		}
+		return r.Report(ctx, rep)
+	}
+	if f.output != "" {
+		if err := report.WriteFileAtomic(f.output, write); err != nil {
+			return usageError(err)
+		}
+		fmt.Fprintf(e.stderr, "supaudit: wrote %s: %d snapshot(s), %s\n", f.output, len(rep.Snapshots), rep.Summary)
+	} else if err := write(e.stdout); err != nil {
+		return usageError(err)
+	}
+	if len(errs) > 0 {
+		for _, m := range errs {
+			fmt.Fprintf(e.stderr, "supaudit: %s\n", m)
+		}
+		return &codeError{code: exitError}
+	}
+	if rep.Failed {
+		return errFindings
+	}
+	return nil
+}
+
+// checkAnswers rejects attestations of steps that are not manual: facts
+// decide those, not a signature.
+func checkAnswers(engine *policies.Engine, answers []facts.Answer, file string) error {
+	for i, a := range answers {
+		st, ok := engine.Step(a.Step)
+		if !ok {
+			return fmt.Errorf("answers %s: answers[%d].step: unknown step %q", file, i, a.Step)
+		}
+		if !st.Manual {
+			return fmt.Errorf("answers %s: answers[%d].step: %s (%s) is judged from facts and cannot be attested", file, i, a.Step, st.Title)
+		}
+	}
+	return nil
+}
+
+// judgeAll loads and judges the files on all cores; the results come back
+// in file order. Files that cannot be loaded or judged become one-line
+// errors, and the rest are still judged.
+func judgeAll(ctx context.Context, engine *policies.Engine, files []string, answers []facts.Answer, maxSize int64) ([]report.SnapshotResults, []string) {
+	type out struct {
+		snap report.SnapshotResults
+		err  error
+	}
+	outs := make([]out, len(files))
+	workers := runtime.GOMAXPROCS(0)
+	if workers > len(files) {
+		workers = len(files)
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				doc, err := facts.LoadFile(files[i], facts.Options{MaxSize: maxSize})
+				if err != nil {
+					outs[i].err = err
+					continue
+				}
+				rs, err := engine.Evaluate(ctx, doc, answers)
+				if err != nil {
+					outs[i].err = err
+					continue
+				}
+				outs[i].snap = report.SnapshotResults{ID: doc.Snapshot.ID, File: files[i], Results: rs}
+			}
+		}()
+	}
+	for i := range files {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var snaps []report.SnapshotResults
+	var errs []string
+	for _, o := range outs {
+		if o.err != nil {
+			errs = append(errs, o.err.Error())
+			continue
+		}
+		if o.snap.File != "" {
+			snaps = append(snaps, o.snap)
+		}
+	}
+	return snaps, errs
+}
+
+// resolveInputs expands files, directories and doublestar globs into a
+// sorted, de-duplicated list of snapshot files.
+func resolveInputs(args []string) ([]string, error) {
+	seen := map[string]bool{}
+	var files []string
+	add := func(p string) {
+		p = filepath.Clean(p)
+		if !seen[p] {
+			seen[p] = true
+			files = append(files, p)
+		}
+	}
+	for _, arg := range args {
+		st, err := os.Stat(arg)
+		switch {
+		case err == nil && st.IsDir():
+			matches, gerr := doublestar.Glob(os.DirFS(arg), "**/*.json")
+			if gerr != nil {
+				return nil, fmt.Errorf("%s: %w", arg, gerr)
+			}
+			if len(matches) == 0 {
+				return nil, fmt.Errorf("%s: no *.json snapshot files in this directory", arg)
+			}
+			for _, m := range matches {
+				add(filepath.Join(arg, filepath.FromSlash(m)))
+			}
+		case err == nil:
+			add(arg)
+		case errors.Is(err, os.ErrNotExist) && strings.ContainsAny(arg, "*?[{"):
+			pattern := filepath.ToSlash(arg)
+			if !doublestar.ValidatePattern(pattern) {
+				return nil, fmt.Errorf("%s: invalid glob pattern", arg)
+			}
+			matches, gerr := doublestar.FilepathGlob(arg, doublestar.WithFilesOnly())
+			if gerr != nil {
+				return nil, fmt.Errorf("%s: %w", arg, gerr)
+			}
+			if len(matches) == 0 {
+				return nil, fmt.Errorf("%s: no file matches this pattern", arg)
+			}
+			for _, m := range matches {
+				add(m)
+			}
+		default:
+			return nil, fmt.Errorf("%s: no such file or directory", arg)
+		}
+	}
+	sort.Strings(files)
+	return files, nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+func terminalWidth() int {
+	if c := os.Getenv("COLUMNS"); c != "" {
+		var n int
+		if _, err := fmt.Sscanf(c, "%d", &n); err == nil && n >= 60 {
+			return n
+		}
+	}
+	return 120
+}

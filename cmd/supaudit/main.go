@@ -1,0 +1,16 @@
+// Command supaudit audits whether a Configuration Manager 2007 site is
+// ready to deploy software updates: it judges facts snapshots of the site
+// against the checklist for the active software update point and reports a
+// verdict and remediation for every step.
+//
+// Exit codes: 0 no result at or above --fail-on; 1 some result at or above
+// --fail-on (or verify found a mismatch); 2 usage or input error.
+package main
+
+import (
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitFindings = 1
+	exitError    = 2
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// exitError carries an exit code up to run, the only place that decides it.
+type codeError struct {
+	code int
+	err  error
+}
+
+func (e *codeError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *codeError) Unwrap() error { return e.err }
+
+// usageError marks bad flags, arguments or input files (exit 2).
+func usageError(err error) error { return &codeError{code: exitError, err: err} }
+
+// findingsError marks a completed run whose results fail the threshold.
+var errFindings = &codeError{code: exitFindings}
+
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+const exitCodesHelp = `Exit codes:
+  0  no result is at or above --fail-on
+  1  some result is at or above --fail-on (verify: a fixture does not match)
+  2  usage error, or an input (snapshot, data, answers, policy) could not be read`
+
+func newRoot(e *env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "supaudit",
+		Short: "Audit a Configuration Manager 2007 site's software update point readiness",
+		Long: `supaudit judges facts snapshots of a Configuration Manager 2007 site against the
+checklist for configuring the active software update point (SUP-01 ... SUP-14)
+and reports, for every step, a verdict and the remediation tied to that step.
+
+` + exitCodesHelp,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError(fmt.Errorf("%w (see %s --help)", err, c.CommandPath()))
+	})
+	root.AddCommand(newCheckCmd(e), newChecklistCmd(e), newVerifyCmd(e), newVersionCmd(e))
+	return root
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := newRoot(e)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	var ce *codeError
+	if errors.As(err, &ce) {
+		if ce.err != nil {
+			fmt.Fprintf(stderr, "supaudit: %v\n", ce.err)
+		}
+		return ce.code
+	}
+	// Cobra's own argument errors ("unknown command", "accepts 1 arg").
+	fmt.Fprintf(stderr, "supaudit: %v\n", err)
+	return exitError
+}
+
+func toolVersion() string {
+	if version != "dev" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return version
+}
+
+func newVersionCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the supaudit version, the facts schema and the Go version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			goVersion := "unknown"
+			if bi, ok := debug.ReadBuildInfo(); ok {
+				goVersion = bi.GoVersion
+			}
+			fmt.Fprintf(e.stdout, "supaudit %s\nfacts schema: supaudit/facts/v1\nreport schema: supaudit/report/v1\ngo: %s\n", toolVersion(), goVersion)
+			return nil
+		},
+	}
+}

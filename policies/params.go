@@ -1,0 +1,55 @@
+package policies
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"sigs.k8s.io/yaml"
+)
+
+// maxParamsSize caps a --data file (1 MiB).
+const maxParamsSize = 1 << 20
+
+// LoadParamsFile reads a --data file (YAML or JSON) of parameter overrides.
+// Its top level holds the keys of data.supaudit.params, for example
+//
+//	sync:
+//	  max_age_days: 14
+func LoadParamsFile(path string) (map[string]any, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("--data %s: %w", path, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxParamsSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("--data %s: %w", path, err)
+	}
+	if len(data) > maxParamsSize {
+		return nil, fmt.Errorf("--data %s: larger than %d bytes", path, maxParamsSize)
+	}
+	js, err := yaml.YAMLToJSON(data)
+	if err != nil {
+		return nil, fmt.Errorf("--data %s: %w", path, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(js))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("--data %s: expected a mapping of parameters: %v", path, err)
+	}
+	if m == nil {
+		return nil, fmt.Errorf("--data %s: empty; expected a mapping of parameters (see docs/policies.md)", path)
+	}
+	defaults, err := DefaultParams()
+	if err != nil {
+		return nil, err
+	}
+	if err := MergeParams(defaults, m, "params"); err != nil {
+		return nil, fmt.Errorf("--data %s: %w", path, err)
+	}
+	return m, nil
+}

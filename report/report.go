@@ -1,0 +1,127 @@
+// Package report renders judged results. It never re-judges them: every
+// format is a view of the same Report.
+package report
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/supaudit/supaudit/results"
+)
+
+// SchemaV1 identifies the JSON report format.
+const SchemaV1 = "supaudit/report/v1"
+
+// Report is the outcome of one run over one or more snapshots.
+type Report struct {
+	Schema      string    `json:"schema"`
+	Tool        Tool      `json:"tool"`
+	GeneratedAt time.Time `json:"generated_at"`
+	// FailOn is the --fail-on threshold the run was judged against.
+	FailOn results.Status `json:"fail_on"`
+	// Failed is whether any result is at or above FailOn.
+	Failed    bool              `json:"failed"`
+	Summary   results.Summary   `json:"summary"`
+	Snapshots []SnapshotResults `json:"snapshots"`
+	// Errors are inputs that could not be judged (one line each).
+	Errors []string `json:"errors,omitempty"`
+}
+
+// Tool names the program that made the report.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// SnapshotResults are the results of one snapshot.
+type SnapshotResults struct {
+	ID      string           `json:"id"`
+	File    string           `json:"file"`
+	Summary results.Summary  `json:"summary"`
+	Results []results.Result `json:"results"`
+}
+
+// New assembles a report from results grouped by snapshot file.
+func New(tool Tool, now time.Time, failOn results.Status, snaps []SnapshotResults, errs []string) *Report {
+	total := results.Summarize(nil)
+	for i := range snaps {
+		snaps[i].Summary = results.Summarize(snaps[i].Results)
+		total.Add(snaps[i].Summary)
+	}
+	sort.SliceStable(snaps, func(i, j int) bool {
+		if snaps[i].ID != snaps[j].ID {
+			return snaps[i].ID < snaps[j].ID
+		}
+		return snaps[i].File < snaps[j].File
+	})
+	return &Report{
+		Schema: SchemaV1, Tool: tool, GeneratedAt: now.UTC(), FailOn: failOn,
+		Failed: total.Failing(failOn), Summary: total, Snapshots: snaps, Errors: errs,
+	}
+}
+
+// Reporter writes a report in one format.
+type Reporter interface {
+	Report(ctx context.Context, r *Report) error
+}
+
+// Options are shared by the formats.
+type Options struct {
+	// Color enables ANSI colours (table only).
+	Color bool
+	// Width is the terminal width for the table; 0 means 120.
+	Width int
+}
+
+// Formats lists the --format values.
+func Formats() []string { return []string{"table", "json"} }
+
+// Get returns the reporter for a format, writing to w.
+func Get(format string, w io.Writer, opts Options) (Reporter, error) {
+	switch format {
+	case "table":
+		return &Table{W: w, Color: opts.Color, Width: opts.Width}, nil
+	case "json":
+		return &JSON{W: w}, nil
+	}
+	return nil, fmt.Errorf("unknown format %q: want one of %s", format, strings.Join(Formats(), ", "))
+}
+
+// WriteFileAtomic writes the output of fn to path through a temporary file
+// in the same directory, renamed into place only when fn succeeds, so that
+// a failed run never leaves a partial report.
+func WriteFileAtomic(path string, fn func(w io.Writer) error) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = fn(tmp); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
