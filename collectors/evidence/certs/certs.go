@@ -72,9 +72,12 @@ type Cert struct {
 // ParseError is an error tied to a named file and line (0 when the file as a
 // whole is at fault).
 type ParseError struct {
+	// File is the name given to the parser.
 	File string
+	// Line is the 1-based line, or 0 when the file as a whole is at fault.
 	Line int
-	Msg  string
+	// Msg describes the problem.
+	Msg string
 }
 
 // Error formats the error as "file:line: msg".

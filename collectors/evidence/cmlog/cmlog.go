@@ -114,10 +114,13 @@ type Entry struct {
 
 // ParseError is an error tied to a position in a named file.
 type ParseError struct {
+	// File is the name given to the parser.
 	File string
+	// Line is the 1-based line, or 0 when the file as a whole is at fault.
 	Line int
-	Msg  string
-	Err  error
+	// Msg describes the problem.
+	Msg string
+	Err error
 }
 
 // Error formats the error as "file:line: msg".

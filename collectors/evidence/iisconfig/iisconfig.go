@@ -83,6 +83,7 @@ type Binding struct {
 	Port int
 	// Host is the host-header part, often "".
 	Host string
+	// Line is where the binding is written.
 	Line int
 }
 
@@ -106,9 +107,12 @@ type VDir struct {
 
 // ParseError is an error at a line of a named file.
 type ParseError struct {
+	// File is the name given to the parser.
 	File string
+	// Line is the 1-based line, or 0 when the file as a whole is at fault.
 	Line int
-	Msg  string
+	// Msg describes the problem.
+	Msg string
 }
 
 // Error formats the error as "file:line: msg".

@@ -142,9 +142,12 @@ type Value struct {
 
 // ParseError is a syntax error at a line of a named file.
 type ParseError struct {
+	// File is the name given to the parser.
 	File string
+	// Line is the 1-based line, or 0 when the file as a whole is at fault.
 	Line int
-	Msg  string
+	// Msg describes the problem.
+	Msg string
 }
 
 // Error formats the error as "file:line: msg".

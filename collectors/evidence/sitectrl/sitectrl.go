@@ -54,8 +54,10 @@ type File struct {
 
 // Header is the first line of a site control file.
 type Header struct {
+	// Build and Syntax are the two bracketed fields, e.g. "786" and "1.08".
 	Build, Syntax string
-	Line          int
+	// Line is the header's line.
+	Line int
 }
 
 // Block is a BEGIN_X ... END_X section.
@@ -79,12 +81,15 @@ type Block struct {
 
 // Value is one positional <...> value.
 type Value struct {
+	// Text is the value without its angle brackets.
 	Text string
+	// Line is where the value is written.
 	Line int
 }
 
 // Property is a "PROPERTY <Name><Type><String><DWord>" line.
 type Property struct {
+	// Name is the first field, the property name.
 	Name string
 	// Type is as written, normally "REG_SZ" or "REG_DWORD".
 	Type string
@@ -95,21 +100,28 @@ type Property struct {
 	DWord uint32
 	// DWordRaw is the fourth field as written.
 	DWordRaw string
-	Line     int
+	// Line is where the PROPERTY line is written.
+	Line int
 }
 
 // Directive is a "KEYWORD <a><b>..." line other than PROPERTY.
 type Directive struct {
+	// Keyword is the leading word, e.g. "SITE_KEY_FLAGS".
 	Keyword string
-	Values  []string
-	Line    int
+	// Values are the <...> groups that follow it.
+	Values []string
+	// Line is where the directive is written.
+	Line int
 }
 
 // ParseError is a syntax error at a line of a named file.
 type ParseError struct {
+	// File is the name given to the parser.
 	File string
+	// Line is the 1-based line, or 0 when the file as a whole is at fault.
 	Line int
-	Msg  string
+	// Msg describes the problem.
+	Msg string
 }
 
 // Error formats the error as "file:line: msg".

@@ -1,0 +1,67 @@
+package textenc
+
+import (
+	"bytes"
+	"io"
+	"testing"
+	"testing/iotest"
+	"unicode/utf16"
+)
+
+func le(s string) []byte {
+	b := []byte{0xFF, 0xFE}
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return b
+}
+
+func TestNewReader(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []byte
+		want string
+	}{
+		{"utf16le with surrogate pair", le("a𝄞€b"), "a𝄞€b"},
+		{"utf16be", []byte{0xFE, 0xFF, 0, 'h', 0, 'i'}, "hi"},
+		{"utf8 bom stripped", []byte("\xEF\xBB\xBFok"), "ok"},
+		{"no bom passthrough", []byte("\x80plain"), "\x80plain"},
+		{"odd trailing byte", append(le("x"), 'y'), "x\uFFFD"},
+		{"lone high surrogate", []byte{0xFF, 0xFE, 0x00, 0xD8, 'a', 0}, "\uFFFDa"},
+		{"short", []byte{0xFF}, "\xFF"},
+		{"empty", nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// OneByteReader splits surrogate pairs across reads.
+			got, err := io.ReadAll(NewReader(iotest.OneByteReader(bytes.NewReader(tt.in))))
+			if err != nil || string(got) != tt.want {
+				t.Errorf("got %q, %v; want %q", got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestWindows1252(t *testing.T) {
+	if got := Windows1252([]byte("caf\xe9 \x80 \x93q\x94 \x81")); got != "café € “q” \u0081" {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestUTF16(t *testing.T) {
+	s, odd := UTF16([]byte{'a', 0, 'b'}, false)
+	if s != "a" || !odd {
+		t.Errorf("%q %v", s, odd)
+	}
+}
+
+func TestReadAllCapped(t *testing.T) {
+	b, over, err := ReadAllCapped(bytes.NewReader(make([]byte, 11)), 10)
+	if len(b) != 10 || !over || err != nil {
+		t.Errorf("%d %v %v", len(b), over, err)
+	}
+	b, over, _ = ReadAllCapped(bytes.NewReader(make([]byte, 10)), 10)
+	if len(b) != 10 || over {
+		t.Errorf("%d %v", len(b), over)
+	}
+}
