@@ -104,7 +104,7 @@ now_text := input.collected_at if params.as_of == ""
 # site_name is how results name the site: "site ABC", or the snapshot id.
 site_name := sprintf("site %s", [input.site.code.value]) if known(input.site.code)
 
-site_name := sprintf("site of snapshot %s", [input.id]) if not known(input.site.code)
+site_name := sprintf("site of snapshot %s", [input.id]) if not known(object.get(input, ["site", "code"], {}))
 
 # annotations picks the annotations that carry the step id from a
 # rego.metadata.chain() value.

@@ -17,7 +17,7 @@ sup_facts_known if {
 active_sups contains s if {
 	some s in input.servers
 	is_true(s.sup.active)
-	not is_true(s.sup.internet_based)
+	not is_true(object.get(s, ["sup", "internet_based"], {}))
 }
 
 # internet_sups are the servers designated as the active Internet-based SUP.
@@ -42,14 +42,14 @@ internet_candidates contains s if some s in internet_sups
 internet_candidates contains s if {
 	some s in input.servers
 	s.sup.accepts.value == "internet"
-	not is_true(s.sup.active)
+	not is_true(object.get(s, ["sup", "active"], {}))
 }
 
 internet_candidates contains s if {
 	some s in input.servers
 	known(s.internet_fqdn)
 	s.wsus.install_type.value == "server"
-	not is_true(s.sup.active)
+	not is_true(object.get(s, ["sup", "active"], {}))
 	not is_site_server(s)
 }
 

@@ -118,7 +118,7 @@ sup_04 contains lib.result(rego.metadata.chain(), {
 	count(s.ports) > 0
 	count(answering(s)) == 0
 	every p in s.ports { lib.is_false(p.reachable) }
-	not lib.is_false(s.resolves)
+	not lib.is_false(object.get(s, ["resolves"], {}))
 }
 
 sup_04 contains lib.result(rego.metadata.chain(), {
@@ -130,7 +130,7 @@ sup_04 contains lib.result(rego.metadata.chain(), {
 }) if {
 	some s in designated
 	count(answering(s)) == 0
-	not lib.is_false(s.resolves)
+	not lib.is_false(object.get(s, ["resolves"], {}))
 	not all_unreachable(s)
 }
 
@@ -168,7 +168,7 @@ sup_05 contains lib.result(rego.metadata.chain(), {
 	"evidence": [lib.evidence("site.site_server", object.get(input.site, "site_server", {}))],
 	"remediation": ["Collect the site server's identity (HKLM\\SOFTWARE\\Microsoft\\SMS\\Identification or the site control file)."],
 }) if {
-	not lib.known(input.site.site_server)
+	not lib.known(object.get(input, ["site", "site_server"], {}))
 }
 
 sup_05 contains lib.result(rego.metadata.chain(), {
@@ -186,13 +186,17 @@ remote_sup := s if {
 	not lib.is_site_server(s)
 }
 
-console_fact := lib.site_server.wsus.install_type
+# site_server_entry is the site server's entry, or {} when it is not listed,
+# so that the facts below are always defined (possibly as {}: unknown).
+site_server_entry := object.get(lib.servers_by_host, lib.host(object.get(input.site, ["site_server", "value"], "")), {})
+
+console_fact := object.get(site_server_entry, ["wsus", "install_type"], {})
 
 sup_05 contains lib.result(rego.metadata.chain(), {
 	"status": "unknown",
 	"subject": input.site.site_server.value,
 	"message": sprintf("the active SUP %s is remote, but whether the WSUS Administration Console is installed on the site server %s is unknown (%s)", [remote_sup.fqdn, input.site.site_server.value, reason]),
-	"evidence": [lib.evidence(sprintf("servers[%s].wsus.install_type", [input.site.site_server.value]), object.get(object.get(lib.site_server, "wsus", {}), "install_type", {}))],
+	"evidence": [lib.evidence(sprintf("servers[%s].wsus.install_type", [input.site.site_server.value]), console_fact)],
 	"remediation": ["Collect the WSUS setup registry key (HKLM\\SOFTWARE\\Microsoft\\Update Services\\Server\\Setup) from the site server."],
 }) if {
 	remote_sup
@@ -224,14 +228,14 @@ sup_05 contains lib.result(rego.metadata.chain(), {
 	console_fact.value == "none"
 }
 
-console_version := lib.site_server.wsus.version
+console_version := object.get(site_server_entry, ["wsus", "version"], {})
 
 console_installed if console_fact.value in {"server", "console"}
 
 sup_05 contains lib.result(rego.metadata.chain(), {
 	"status": "unknown",
 	"subject": input.site.site_server.value,
-	"message": sprintf("the WSUS Administration Console is installed on the site server %s, but its version is unknown (%s)", [input.site.site_server.value, lib.why(object.get(lib.site_server.wsus, "version", {}))]),
+	"message": sprintf("the WSUS Administration Console is installed on the site server %s, but its version is unknown (%s)", [input.site.site_server.value, lib.why(console_version)]),
 	"evidence": [lib.evidence(sprintf("servers[%s].wsus.install_type", [input.site.site_server.value]), console_fact)],
 	"remediation": ["Collect the VersionString value of HKLM\\SOFTWARE\\Microsoft\\Update Services\\Server\\Setup on the site server."],
 }) if {

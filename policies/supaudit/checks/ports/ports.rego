@@ -63,7 +63,7 @@ problems[s.fqdn] contains sprintf("WSUS uses the %s (%s port %d by default) but 
 	some s in sups
 	some proto, [wk, rk] in pairs
 	lib.known(s.wsus.web_site)
-	not lib.known(s.wsus[wk])
+	not lib.known(object.get(s, ["wsus", wk], {}))
 	lib.known(s.sup[rk])
 	s.sup[rk].value != expected(s)[proto]
 }

@@ -61,7 +61,7 @@ sup_07 contains lib.result(rego.metadata.chain(), {
 }) if {
 	count(role_servers) > 0
 	count(lib.active_sups) == 0
-	count([s | some s in role_servers; not lib.is_true(s.sup.internet_based)]) > 0
+	count([s | some s in role_servers; not lib.is_true(object.get(s, ["sup", "internet_based"], {}))]) > 0
 }
 
 findings[s.fqdn] contains {"status": "fail", "message": sprintf("%s is named as the active software update point, but the software update point role is not installed on it", [s.fqdn])} if {
@@ -82,7 +82,7 @@ findings[s.fqdn] contains {"status": "fail", "message": sprintf("the site is in 
 
 findings[s.fqdn] contains {"status": "unknown", "message": sprintf("which clients the active software update point %s accepts is unknown (%s)", [s.fqdn, lib.why(object.get(s.sup, "accepts", {}))])} if {
 	s := lib.active_sup
-	not lib.known(s.sup.accepts)
+	not lib.known(object.get(s, ["sup", "accepts"], {}))
 }
 
 sup_07 contains lib.result(rego.metadata.chain(), {
@@ -141,8 +141,8 @@ sup_11 contains lib.result(rego.metadata.chain(), {
 	],
 }) if {
 	some s in lib.internet_candidates
-	not lib.is_true(s.sup.present)
-	not lib.is_true(s.sup.internet_based)
+	not lib.is_true(object.get(s, ["sup", "present"], {}))
+	not lib.is_true(object.get(s, ["sup", "internet_based"], {}))
 	not_unknown(s)
 }
 
@@ -159,7 +159,7 @@ sup_11 contains lib.result(rego.metadata.chain(), {
 }) if {
 	some s in lib.internet_candidates
 	s.sup.present
-	not lib.known(s.sup.present)
+	not lib.known(object.get(s, ["sup", "present"], {}))
 }
 
 sup_11 contains lib.result(rego.metadata.chain(), {
@@ -171,7 +171,7 @@ sup_11 contains lib.result(rego.metadata.chain(), {
 }) if {
 	some s in lib.internet_candidates
 	lib.is_true(s.sup.internet_based)
-	not lib.is_true(s.sup.present)
+	not lib.is_true(object.get(s, ["sup", "present"], {}))
 }
 
 # METADATA
@@ -194,7 +194,7 @@ sup_12 contains lib.result(rego.metadata.chain(), {
 inet_findings[s.fqdn] contains {"status": "fail", "message": sprintf("%s has the software update point role but is not configured as the active Internet-based software update point", [s.fqdn])} if {
 	some s in lib.internet_candidates
 	lib.is_true(s.sup.present)
-	not lib.is_true(s.sup.internet_based)
+	not lib.is_true(object.get(s, ["sup", "internet_based"], {}))
 }
 
 inet_findings[s.fqdn] contains {"status": "fail", "message": sprintf("the Internet-based software update point %s accepts %s clients; it must allow only Internet-based client connections", [s.fqdn, s.sup.accepts.value])} if {
@@ -218,8 +218,8 @@ inet_findings[s.fqdn] contains {"status": "fail", "message": sprintf("the active
 
 inet_findings[s.fqdn] contains {"status": "unknown", "message": sprintf("whether %s is the active Internet-based software update point is unknown", [s.fqdn])} if {
 	some s in lib.internet_candidates
-	not lib.known(s.sup.internet_based)
-	not lib.is_false(s.sup.present)
+	not lib.known(object.get(s, ["sup", "internet_based"], {}))
+	not lib.is_false(object.get(s, ["sup", "present"], {}))
 }
 
 inet_remediation := [
@@ -248,7 +248,7 @@ sup_12 contains lib.result(rego.metadata.chain(), {
 	"remediation": inet_remediation,
 }) if {
 	some s in lib.internet_candidates
-	not lib.is_true(s.sup.present)
+	not lib.is_true(object.get(s, ["sup", "present"], {}))
 }
 
 sup_12 contains lib.result(rego.metadata.chain(), {

@@ -17,7 +17,7 @@ internet_facing contains s if {
 
 internet_facing contains s if some s in lib.internet_candidates
 
-mode := input.site.mode
+mode := object.get(input, ["site", "mode"], {})
 
 ev := array.concat(
 	[lib.evidence("site.mode", object.get(input.site, "mode", {}))],

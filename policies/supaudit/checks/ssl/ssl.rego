@@ -79,14 +79,22 @@ problems[s.fqdn] contains {"message": sprintf("the certificate %s does not name 
 	not matches(c, s.fqdn)
 }
 
+# ssl_required(s, v) is the fact for virtual directory v (matched without
+# regard to case), or {} (unknown) when it was not collected.
 ssl_required(s, v) := f if {
-	some k, f in s.wsus.ssl_required
+	some k, f in object.get(s, ["wsus", "ssl_required"], {})
 	lower(k) == lower(v)
+}
+
+ssl_required(s, v) := {} if {
+	every k, _ in object.get(s, ["wsus", "ssl_required"], {}) {
+		lower(k) != lower(v)
+	}
 }
 
 unknowns[s.fqdn] contains {"message": sprintf("whether WSUS uses SSL is unknown (%s)", [lib.why(w(s, "using_ssl"))]), "evidence": [lib.evidence(sprintf("servers[%s].wsus.using_ssl", [s.fqdn]), w(s, "using_ssl"))]} if {
 	some s in lib.internet_candidates
-	not lib.known(s.wsus.using_ssl)
+	not lib.known(object.get(s, ["wsus", "using_ssl"], {}))
 }
 
 unknowns[s.fqdn] contains {"message": sprintf("whether SSL is required on the %s virtual directory is unknown", [v]), "evidence": []} if {
@@ -97,19 +105,19 @@ unknowns[s.fqdn] contains {"message": sprintf("whether SSL is required on the %s
 
 unknowns[s.fqdn] contains {"message": sprintf("the certificate bound to the WSUS web site is unknown (%s)", [lib.why(w(s, "certificate"))]), "evidence": [cert_ev(s)]} if {
 	some s in lib.internet_candidates
-	not lib.known(s.wsus.certificate)
+	not lib.known(object.get(s, ["wsus", "certificate"], {}))
 }
 
 unknowns[s.fqdn] contains {"message": sprintf("whether the certificate %s is trusted was not checked", [s.wsus.certificate.value.subject]), "evidence": [cert_ev(s)]} if {
 	some s in lib.internet_candidates
 	c := s.wsus.certificate.value
-	not is_boolean(c.trusted)
+	not is_boolean(object.get(c, "trusted", null))
 }
 
 unknowns[s.fqdn] contains {"message": "the Internet FQDN of the site system is unknown, so the certificate's names cannot be checked", "evidence": []} if {
 	some s in lib.internet_candidates
 	lib.known(s.wsus.certificate)
-	not lib.known(s.internet_fqdn)
+	not lib.known(object.get(s, ["internet_fqdn"], {}))
 }
 
 fixes := {

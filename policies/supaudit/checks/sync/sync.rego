@@ -51,8 +51,8 @@ sup_14 contains lib.result(rego.metadata.chain(), {
 	"evidence": ev,
 	"remediation": ["Collect wsyncmgr.log from the site server."],
 }) if {
-	not lib.known(sync.status)
-	not lib.known(sync.last_success)
+	not lib.known(object.get(sync, ["status"], {}))
+	not lib.known(object.get(sync, ["last_success"], {}))
 }
 
 sup_14 contains lib.result(rego.metadata.chain(), {
@@ -73,15 +73,15 @@ sup_14 contains lib.result(rego.metadata.chain(), {
 
 attempt_at := sprintf(" (%s)", [sync.last_attempt.value]) if lib.known(sync.last_attempt)
 
-attempt_at := "" if not lib.known(sync.last_attempt)
+attempt_at := "" if not lib.known(object.get(sync, ["last_attempt"], {}))
 
 last_ok := sprintf("; the last success was %s", [sync.last_success.value]) if lib.known(sync.last_success)
 
-last_ok := "; no synchronization has succeeded" if not lib.known(sync.last_success)
+last_ok := "; no synchronization has succeeded" if not lib.known(object.get(sync, ["last_success"], {}))
 
 fresh_status(st) if st in {"succeeded", "in_progress"}
 
-fresh_status(_) if not lib.known(sync.status)
+fresh_status(_) if not lib.known(object.get(sync, ["status"], {}))
 
 sup_14 contains lib.result(rego.metadata.chain(), {
 	"status": "pass",
@@ -112,5 +112,5 @@ sup_14 contains lib.result(rego.metadata.chain(), {
 	"remediation": ["Collect wsyncmgr.log (and its rolled wsyncmgr.lo_) from the site server, or wait for the synchronization to finish."],
 }) if {
 	sync.status.value in {"succeeded", "in_progress"}
-	not lib.known(sync.last_success)
+	not lib.known(object.get(sync, ["last_success"], {}))
 }

@@ -28,7 +28,7 @@ ev(s) := [
 # judge(s) is the list of findings for WSUS on server s: objects with
 # status and message (remediation is added by the caller).
 judge(s) := [{"status": "unknown", "message": sprintf("whether WSUS is installed on %s is unknown (%s)", [s.fqdn, lib.why(object.get(object.get(s, "wsus", {}), "install_type", {}))])}] if {
-	not lib.known(s.wsus.install_type)
+	not lib.known(object.get(s, ["wsus", "install_type"], {}))
 }
 
 judge(s) := [{"status": "fail", "message": sprintf("WSUS is not installed on %s", [s.fqdn])}] if {
@@ -41,7 +41,7 @@ judge(s) := [{"status": "fail", "message": sprintf("only the WSUS Administration
 
 judge(s) := [{"status": "unknown", "message": sprintf("WSUS server is installed on %s but its version is unknown (%s)", [s.fqdn, lib.why(object.get(s.wsus, "version", {}))])}] if {
 	s.wsus.install_type.value == "server"
-	not lib.known(s.wsus.version)
+	not lib.known(object.get(s, ["wsus", "version"], {}))
 }
 
 judge(s) := [server_version(s, s.wsus.version.value)] if {
@@ -82,7 +82,7 @@ satisfies_site(v) if lib.at_least(v, lib.params.wsus.minimum_for_configmgr_sp1)
 
 site_note := sprintf(", enough for ConfigMgr 2007 %s", [input.site.configmgr_version.value]) if lib.known(input.site.configmgr_version)
 
-site_note := "" if not lib.known(input.site.configmgr_version)
+site_note := "" if not lib.known(object.get(input, ["site", "configmgr_version"], {}))
 
 # METADATA
 # scope: document

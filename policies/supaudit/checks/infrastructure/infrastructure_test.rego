@@ -1,0 +1,76 @@
+package supaudit.checks.infrastructure_test
+
+import data.supaudit.checks.infrastructure as infra
+import data.supaudit.testlib as t
+
+test_one_active_sup_passes if {
+	rs := infra.results with input as t.snapshot([t.site_server, t.sup])
+	t.statuses(rs, "SUP-04") == {"pass"}
+}
+
+test_two_active_sups_fail if {
+	other := object.union(t.sup, {"fqdn": "SUP02.corp.example.com"})
+	rs := infra.results with input as t.snapshot([t.site_server, t.sup, other])
+	"fail" in t.statuses(rs, "SUP-04")
+}
+
+test_no_active_sup_fails if {
+	rs := infra.results with input as t.snapshot([t.site_server, t.set_sup(t.sup, "active", t.fact(false))])
+	"fail" in t.statuses(rs, "SUP-04")
+}
+
+test_no_role_facts_unknown if {
+	bare := object.remove(t.sup, ["sup"])
+	rs := infra.results with input as t.snapshot([t.site_server, bare])
+	t.statuses(rs, "SUP-04") == {"unknown"}
+}
+
+test_unreachable_sup_fails if {
+	s := object.union(t.sup, {"ports": [{"port": 8530, "reachable": t.fact(false)}]})
+	rs := infra.results with input as t.snapshot([t.site_server, s])
+	some r in rs
+	r.step == "SUP-04"
+	r.status == "fail"
+	r.subject == "SUP01.corp.example.com"
+}
+
+test_reachability_not_collected_unknown if {
+	s := object.remove(t.sup, ["ports", "resolves"])
+	rs := infra.results with input as t.snapshot([t.site_server, s])
+	t.statuses(rs, "SUP-04") == {"pass", "unknown"}
+}
+
+test_console_on_site_server_passes if {
+	rs := infra.results with input as t.snapshot([t.site_server, t.sup])
+	t.statuses(rs, "SUP-05") == {"pass"}
+}
+
+test_no_console_fails if {
+	ss := t.set_wsus(t.site_server, "install_type", t.fact("none"))
+	rs := infra.results with input as t.snapshot([ss, t.sup])
+	t.statuses(rs, "SUP-05") == {"fail"}
+}
+
+test_rtm_console_on_sp1_site_fails if {
+	ss := t.set_wsus(t.site_server, "version", t.fact("3.0.6000.273"))
+	rs := infra.results with input as t.snapshot([ss, t.sup])
+	t.statuses(rs, "SUP-05") == {"fail"}
+}
+
+test_console_level_mismatch_warns if {
+	ss := t.set_wsus(t.site_server, "version", t.fact("3.1.6001.65"))
+	rs := infra.results with input as t.snapshot([ss, t.sup])
+	t.statuses(rs, "SUP-05") == {"warn"}
+}
+
+test_sup_on_site_server_not_applicable if {
+	local := object.union(t.sup, {"fqdn": "sccm01.corp.example.com."})
+	rs := infra.results with input as t.snapshot([local])
+	t.statuses(rs, "SUP-05") == {"not_applicable"}
+}
+
+test_console_unknown if {
+	ss := object.remove(t.site_server, ["wsus"])
+	rs := infra.results with input as t.snapshot([ss, t.sup])
+	t.statuses(rs, "SUP-05") == {"unknown"}
+}

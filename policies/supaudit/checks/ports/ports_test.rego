@@ -1,0 +1,48 @@
+package supaudit.checks.ports_test
+
+import data.supaudit.checks.ports
+import data.supaudit.testlib as t
+
+test_matching_ports_pass if {
+	rs := ports.results with input as t.snapshot([t.site_server, t.sup, t.inet])
+	t.statuses(rs, "SUP-08") == {"pass"}
+}
+
+test_custom_site_role_on_80_fails if {
+	s := t.set_sup(t.set_sup(t.sup, "http_port", t.fact(80)), "https_port", t.fact(443))
+	rs := ports.results with input as t.snapshot([t.site_server, s])
+	t.statuses(rs, "SUP-08") == {"fail"}
+}
+
+test_custom_site_role_on_80_fails_without_wsus_ports if {
+	s := t.set_sup(t.replace(t.sup, "wsus", object.remove(t.sup.wsus, ["port", "ssl_port"])), "http_port", t.fact(80))
+	rs := ports.results with input as t.snapshot([t.site_server, s])
+	t.statuses(rs, "SUP-08") == {"fail"}
+}
+
+test_conflicting_sources_fail if {
+	conflicted := object.union(t.fact(8530), {"conflicts": [{"value": 80, "provenance": {"collector": "bundle", "source": "WCM.log", "line": 12}}]})
+	rs := ports.results with input as t.snapshot([t.site_server, t.set_wsus(t.sup, "port", conflicted)])
+	some r in rs
+	r.status == "fail"
+	contains(r.message, "disagree")
+	contains(r.message, "WCM.log:12")
+}
+
+test_non_default_consistent_ports_warn if {
+	s := t.set_sup(t.set_wsus(t.sup, "port", t.fact(8080)), "http_port", t.fact(8080))
+	rs := ports.results with input as t.snapshot([t.site_server, s])
+	t.statuses(rs, "SUP-08") == {"warn"}
+}
+
+test_unreachable_port_fails if {
+	s := object.union(t.sup, {"ports": [{"port": 8530, "reachable": t.fact(false)}]})
+	rs := ports.results with input as t.snapshot([t.site_server, s])
+	t.statuses(rs, "SUP-08") == {"fail"}
+}
+
+test_unknown_ports if {
+	s := t.replace(t.replace(t.sup, "wsus", {"install_type": t.fact("server")}), "sup", object.remove(t.sup.sup, ["http_port", "https_port"]))
+	rs := ports.results with input as t.snapshot([t.site_server, s])
+	t.statuses(rs, "SUP-08") == {"unknown"}
+}

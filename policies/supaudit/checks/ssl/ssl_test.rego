@@ -1,0 +1,78 @@
+package supaudit.checks.ssl_test
+
+import data.supaudit.checks.ssl
+import data.supaudit.testlib as t
+
+cert(over) := t.fact(object.union(t.inet.wsus.certificate.value, over))
+
+test_compliant_internet_sup_passes if {
+	rs := ssl.results with input as t.snapshot([t.site_server, t.sup, t.inet])
+	t.statuses(rs, "SUP-10") == {"pass"}
+}
+
+test_no_internet_sup_not_applicable if {
+	rs := ssl.results with input as t.snapshot([t.site_server, t.sup])
+	t.statuses(rs, "SUP-10") == {"not_applicable"}
+}
+
+test_not_using_ssl_fails if {
+	rs := ssl.results with input as t.snapshot([t.site_server, t.sup, t.set_wsus(t.inet, "using_ssl", t.fact(false))])
+	t.statuses(rs, "SUP-10") == {"fail"}
+}
+
+test_vdir_without_ssl_fails if {
+	req := object.union(t.inet.wsus.ssl_required, {"ClientWebService": t.fact(false)})
+	rs := ssl.results with input as t.snapshot([t.site_server, t.sup, t.set_wsus(t.inet, "ssl_required", req)])
+	some r in rs
+	r.status == "fail"
+	contains(r.message, "ClientWebService")
+}
+
+test_expired_certificate_fails if {
+	rs := ssl.results with input as t.snapshot([t.site_server, t.sup, t.set_wsus(t.inet, "certificate", cert({"not_after": "2026-06-01T00:00:00Z"}))])
+	some r in rs
+	r.status == "fail"
+	contains(r.message, "expired")
+}
+
+test_as_of_moves_judgement_time if {
+	rs := ssl.results with input as t.snapshot([t.site_server, t.sup, t.inet]) with data.supaudit.params.as_of as "2027-06-01T00:00:00Z"
+	t.statuses(rs, "SUP-10") == {"fail"}
+}
+
+test_wrong_name_fails if {
+	rs := ssl.results with input as t.snapshot([t.site_server, t.sup, t.set_wsus(t.inet, "certificate", cert({"dns_names": ["www.example.com"], "subject": "CN=www.example.com"}))])
+	some r in rs
+	r.status == "fail"
+	contains(r.message, "does not name the Internet FQDN sup.example.com")
+}
+
+test_wildcard_matches_one_label if {
+	c := cert({"dns_names": ["*.example.com", "*.corp.example.com"]})
+	rs := ssl.results with input as t.snapshot([t.site_server, t.sup, t.set_wsus(t.inet, "certificate", c)])
+	t.statuses(rs, "SUP-10") == {"pass"}
+}
+
+test_cn_used_without_san if {
+	c := cert({"dns_names": [], "subject": "CN=sup.example.com, O=Example"})
+	rs := ssl.results with input as t.snapshot([t.site_server, t.sup, t.set_wsus(t.inet, "certificate", c)])
+	some r in rs
+	r.status == "fail"
+	contains(r.message, "intranet FQDN")
+	not internet_name_failure(rs)
+}
+
+internet_name_failure(rs) if {
+	some r in rs
+	contains(r.message, "does not name the Internet FQDN")
+}
+
+test_untrusted_fails if {
+	rs := ssl.results with input as t.snapshot([t.site_server, t.sup, t.set_wsus(t.inet, "certificate", cert({"trusted": false}))])
+	t.statuses(rs, "SUP-10") == {"fail"}
+}
+
+test_certificate_unknown if {
+	rs := ssl.results with input as t.snapshot([t.site_server, t.sup, t.replace(t.inet, "wsus", object.remove(t.inet.wsus, ["certificate"]))])
+	t.statuses(rs, "SUP-10") == {"unknown"}
+}

@@ -1,0 +1,37 @@
+package supaudit.checks.sync_test
+
+import data.supaudit.checks.sync
+import data.supaudit.testlib as t
+
+with_sync(s) := object.union(t.snapshot([t.site_server, t.sup]), {"sync": s})
+
+test_recent_success_passes if {
+	rs := sync.results with input as t.snapshot([t.site_server, t.sup])
+	t.statuses(rs, "SUP-14") == {"pass"}
+}
+
+test_stale_success_warns if {
+	rs := sync.results with input as with_sync({"status": t.fact("succeeded"), "last_success": t.fact("2026-11-01T00:00:00Z")})
+	t.statuses(rs, "SUP-14") == {"warn"}
+}
+
+test_max_age_is_a_parameter if {
+	rs := sync.results with input as with_sync({"status": t.fact("succeeded"), "last_success": t.fact("2026-11-01T00:00:00Z")})
+		with data.supaudit.params.sync.max_age_days as 30
+	t.statuses(rs, "SUP-14") == {"pass"}
+}
+
+test_never_fails if {
+	rs := sync.results with input as with_sync({"status": t.fact("never")})
+	t.statuses(rs, "SUP-14") == {"fail"}
+}
+
+test_failed_fails if {
+	rs := sync.results with input as with_sync({"status": t.fact("failed"), "last_attempt": t.fact("2026-11-19T00:00:00Z"), "last_success": t.fact("2026-11-18T00:00:00Z")})
+	t.statuses(rs, "SUP-14") == {"fail"}
+}
+
+test_nothing_known_unknown if {
+	rs := sync.results with input as object.remove(t.snapshot([t.site_server, t.sup]), ["sync"])
+	t.statuses(rs, "SUP-14") == {"unknown"}
+}
