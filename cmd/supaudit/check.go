@@ -138,7 +138,7 @@ func runCheck(ctx context.Context, e *env, f *checkFlags, args []string) error {
 	if ctx.Err() != nil {
 		return usageError(fmt.Errorf("interrupted"))
 	}
-	rep := report.New(report.Tool{Name: "supaudit", Version: toolVersion()}, time.Now(), failOn, snaps, errs)
+	rep := report.New(report.Tool{Name: "supaudit", Version: toolVersion()}, now(), failOn, snaps, errs)
 	toTerminal := f.output == "" && isTerminal(e.stdout)
 	opts := report.Options{Color: toTerminal && !f.noColor && os.Getenv("NO_COLOR") == "", Width: terminalWidth()}
 	write := func(w io.Writer) error {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -21,6 +22,9 @@ const (
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
+
+// now is the clock for report timestamps; tests replace it.
+var now = time.Now
 
 // exitError carries an exit code up to run, the only place that decides it.
 type codeError struct {

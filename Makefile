@@ -1,0 +1,40 @@
+# supaudit — make help lists the targets.
+GO      ?= go
+BIN     ?= bin/supaudit
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+SAMPLE  ?= fixtures/snapshots/native-remote-and-internet-sup.json
+
+.PHONY: help build test run lint bench fuzz verify golden clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+
+build: ## build bin/supaudit
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/supaudit
+
+test: ## run every test: Go, Rego (through OPA's tester), golden files, fixtures
+	$(GO) test ./...
+
+run: build ## judge the bundled sample site and print the table
+	@$(BIN) check $(SAMPLE) --fail-on fail
+
+verify: build ## judge every fixture against its expected results
+	$(BIN) verify fixtures
+
+lint: ## gofmt, go vet, strict policy compile
+	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+	$(GO) vet ./...
+	$(GO) test -run 'TestEmbeddedPoliciesCompileStrict|TestRego' ./policies/
+
+bench: ## policy evaluation benchmarks (one snapshot, a batch of 1000)
+	$(GO) test -run '^$$' -bench . -benchmem ./policies/
+
+fuzz: ## run each fuzz target for FUZZTIME (default 30s)
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $${FUZZTIME:-30s} ./facts/
+
+golden: ## rewrite golden files after an intended output change (review the diff)
+	$(GO) test ./cmd/supaudit/ -update
+
+clean: ## remove build output
+	rm -rf bin
