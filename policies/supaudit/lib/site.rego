@@ -53,6 +53,25 @@ internet_candidates contains s if {
 	not is_site_server(s)
 }
 
+# no_internet_sup holds when the collected facts show no Internet-based SUP
+# (no candidate above) and some SUP role fact is known: the Internet-based
+# steps (SUP-09..SUP-12) are then not_applicable. internet_sup_unknown holds
+# when there is no candidate only because no SUP role fact was collected at
+# all: whether the site has an Internet-based SUP cannot be told.
+no_internet_sup if {
+	count(internet_candidates) == 0
+	sup_facts_known
+}
+
+internet_sup_unknown if {
+	count(internet_candidates) == 0
+	not sup_facts_known
+}
+
+internet_sup_unknown_message := "whether the site has an Internet-based software update point is unknown: no software update point role fact was collected"
+
+internet_sup_unknown_remediation := ["Collect the site control file (sitectrl.ct0) from the site server, which names the active Internet-based software update point."]
+
 # is_site_server(s) holds when s is the site server.
 is_site_server(s) if same_host(s.fqdn, input.site.site_server.value)
 

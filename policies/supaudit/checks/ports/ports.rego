@@ -45,8 +45,10 @@ problems[s.fqdn] contains sprintf("the SUP role's %s port is %d but the WSUS web
 	s.sup[rk].value != s.wsus[wk].value
 }
 
+port_label := {"port": "HTTP port", "ssl_port": "SSL port"}
+
 # Sources disagree on one port: report both.
-problems[s.fqdn] contains sprintf("sources disagree on the WSUS %s port: %s", [k, concat(" vs ", [lib.describe(f) | f := array.concat([s.wsus[k]], s.wsus[k].conflicts)[_]])]) if {
+problems[s.fqdn] contains sprintf("sources disagree on the WSUS %s: %s", [port_label[k], concat(" vs ", [lib.describe(f) | f := array.concat([s.wsus[k]], s.wsus[k].conflicts)[_]])]) if {
 	some s in sups
 	some k in ["port", "ssl_port"]
 	lib.has_conflict(s.wsus[k])

@@ -64,6 +64,16 @@ sup_07 contains lib.result(rego.metadata.chain(), {
 	count([s | some s in role_servers; not lib.is_true(object.get(s, ["sup", "internet_based"], {}))]) > 0
 }
 
+# With more than one active SUP (a SUP-04 failure) the server to judge is
+# ambiguous, as for SUP-05 and SUP-06.
+sup_07 contains lib.result(rego.metadata.chain(), {
+	"status": "unknown",
+	"subject": lib.site_name,
+	"message": sprintf("%d site systems are designated as the active software update point (%s), so which one's role to judge is unknown (see SUP-04)", [count(lib.active_sups), concat(", ", sort([s.fqdn | some s in lib.active_sups]))]),
+	"evidence": [e | some s in lib.active_sups; some e in role_ev(s, ["present", "active"])],
+	"remediation": ["Keep one active SUP per site (see SUP-04), then judge its role again."],
+}) if count(lib.active_sups) > 1
+
 findings[s.fqdn] contains {"status": "fail", "message": sprintf("%s is named as the active software update point, but the software update point role is not installed on it", [s.fqdn])} if {
 	s := lib.active_sup
 	lib.is_false(s.sup.present)
@@ -118,7 +128,14 @@ sup_11 contains lib.result(rego.metadata.chain(), {
 	"status": "not_applicable",
 	"subject": lib.site_name,
 	"message": "the site has no Internet-based software update point",
-}) if count(lib.internet_candidates) == 0
+}) if lib.no_internet_sup
+
+sup_11 contains lib.result(rego.metadata.chain(), {
+	"status": "unknown",
+	"subject": lib.site_name,
+	"message": lib.internet_sup_unknown_message,
+	"remediation": lib.internet_sup_unknown_remediation,
+}) if lib.internet_sup_unknown
 
 sup_11 contains lib.result(rego.metadata.chain(), {
 	"status": "pass",
@@ -189,7 +206,14 @@ sup_12 contains lib.result(rego.metadata.chain(), {
 	"status": "not_applicable",
 	"subject": lib.site_name,
 	"message": "the site has no Internet-based software update point",
-}) if count(lib.internet_candidates) == 0
+}) if lib.no_internet_sup
+
+sup_12 contains lib.result(rego.metadata.chain(), {
+	"status": "unknown",
+	"subject": lib.site_name,
+	"message": lib.internet_sup_unknown_message,
+	"remediation": lib.internet_sup_unknown_remediation,
+}) if lib.internet_sup_unknown
 
 inet_findings[s.fqdn] contains {"status": "fail", "message": sprintf("%s has the software update point role but is not configured as the active Internet-based software update point", [s.fqdn])} if {
 	some s in lib.internet_candidates

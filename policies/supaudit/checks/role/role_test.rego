@@ -48,3 +48,18 @@ test_no_internet_sup_not_applicable if {
 	t.statuses(rs, "SUP-11") == {"not_applicable"}
 	t.statuses(rs, "SUP-12") == {"not_applicable"}
 }
+
+# the SUP role facts were not collected (no site control file)
+no_role_facts := t.snapshot([t.site_server, object.remove(t.sup, ["sup"])])
+
+test_no_role_facts_internet_steps_unknown if {
+	rs := role.results with input as no_role_facts
+	t.statuses(rs, "SUP-11") == {"unknown"}
+	t.statuses(rs, "SUP-12") == {"unknown"}
+}
+
+test_two_active_sups_role_unknown if {
+	sup2 := object.union(t.sup, {"fqdn": "SUP02.corp.example.com"})
+	rs := role.results with input as t.snapshot([t.site_server, t.sup, sup2])
+	t.statuses(rs, "SUP-07") == {"unknown"}
+}

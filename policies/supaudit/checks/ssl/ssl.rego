@@ -142,7 +142,14 @@ sup_10 contains lib.result(rego.metadata.chain(), {
 	"status": "not_applicable",
 	"subject": lib.site_name,
 	"message": "the site has no Internet-based software update point",
-}) if count(lib.internet_candidates) == 0
+}) if lib.no_internet_sup
+
+sup_10 contains lib.result(rego.metadata.chain(), {
+	"status": "unknown",
+	"subject": lib.site_name,
+	"message": lib.internet_sup_unknown_message,
+	"remediation": lib.internet_sup_unknown_remediation,
+}) if lib.internet_sup_unknown
 
 sup_10 contains lib.result(rego.metadata.chain(), {
 	"status": "fail",

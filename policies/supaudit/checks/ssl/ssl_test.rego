@@ -76,3 +76,8 @@ test_certificate_unknown if {
 	rs := ssl.results with input as t.snapshot([t.site_server, t.sup, t.replace(t.inet, "wsus", object.remove(t.inet.wsus, ["certificate"]))])
 	t.statuses(rs, "SUP-10") == {"unknown"}
 }
+
+test_no_role_facts_internet_sup_unknown if {
+	rs := ssl.results with input as t.snapshot([t.site_server, object.remove(t.sup, ["sup"])])
+	t.statuses(rs, "SUP-10") == {"unknown"}
+}

@@ -61,3 +61,8 @@ test_internet_sup_wsus2_fails if {
 	rs := wsus.results with input as t.snapshot([t.site_server, t.sup, t.set_wsus(t.inet, "version", t.fact("2.0.0.2620"))])
 	t.statuses(rs, "SUP-09") == {"fail"}
 }
+
+test_no_role_facts_internet_sup_unknown if {
+	rs := wsus.results with input as t.snapshot([t.site_server, object.remove(t.sup, ["sup"])])
+	t.statuses(rs, "SUP-09") == {"unknown"}
+}
