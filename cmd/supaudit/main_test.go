@@ -123,7 +123,7 @@ func TestExitCodes(t *testing.T) {
 		{"no args", []string{"check"}, 2},
 		{"missing file", []string{"check", "nope.json"}, 2},
 		{"glob without match", []string{"check", "nothing/**/*.json"}, 2},
-		{"glob", []string{"check", "../../fixtures/**/native-*.json"}, 0},
+		{"glob", []string{"check", "../../fixtures/**/native-remote-and-*.json"}, 0},
 		{"directory", []string{"check", "--fail-on", "fail", "testdata/golden"}, 2},
 		{"bad as-of", []string{"check", "--as-of", "tomorrow", compliant}, 2},
 		{"as-of moves time", []string{"check", "--as-of", "2029-01-01T00:00:00Z", compliant}, 1},
