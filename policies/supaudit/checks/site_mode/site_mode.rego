@@ -79,6 +79,20 @@ sup_13 contains lib.result(rego.metadata.chain(), {
 }) if {
 	mode.value == "mixed"
 	count(internet_facing) == 0
+	lib.sup_facts_known
+	not lib.params.require_native_mode
+}
+
+sup_13 contains lib.result(rego.metadata.chain(), {
+	"status": "unknown",
+	"subject": lib.site_name,
+	"message": sprintf("%s is in mixed mode; whether any software update point accepts Internet clients is unknown because no SUP role fact was collected", [lib.site_name]),
+	"evidence": ev,
+	"remediation": ["Collect the site control file (sitectrl.ct0) from the site server."],
+}) if {
+	mode.value == "mixed"
+	count(internet_facing) == 0
+	not lib.sup_facts_known
 	not lib.params.require_native_mode
 }
 

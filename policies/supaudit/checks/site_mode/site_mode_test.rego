@@ -35,3 +35,9 @@ test_unknown_mode if {
 	rs := site_mode.results with input as t.replace(snap, "site", object.remove(snap.site, ["mode"]))
 	t.statuses(rs, "SUP-13") == {"unknown"}
 }
+
+test_mixed_without_role_facts_unknown if {
+	bare := object.remove(t.sup, ["sup"])
+	rs := site_mode.results with input as mixed([t.site_server, bare])
+	t.statuses(rs, "SUP-13") == {"unknown"}
+}
