@@ -75,7 +75,7 @@ and reports, for every step, a verdict and the remediation tied to that step.
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError(fmt.Errorf("%w (see %s --help)", err, c.CommandPath()))
 	})
-	root.AddCommand(newCheckCmd(e), newChecklistCmd(e), newVerifyCmd(e), newVersionCmd(e))
+	root.AddCommand(newCheckCmd(e), newChecklistCmd(e), newVerifyCmd(e), newVersionCmd(e), newCollectCmd(e), newScanCmd(e))
 	return root
 }
 

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/supaudit/supaudit/facts"
+	"github.com/supaudit/supaudit/report"
+	"github.com/supaudit/supaudit/results"
+)
+
+type scanFlags struct {
+	checkFlags
+	bundleFlags
+	snapshot string
+}
+
+func newScanCmd(e *env) *cobra.Command {
+	var f scanFlags
+	cmd := &cobra.Command{
+		Use:   "scan --bundle DIR",
+		Short: "Collect an evidence bundle, judge it against the checklist and report",
+		Long: `Collect the facts of an evidence bundle (as supaudit collect), judge them
+against the checklist and report (as supaudit check). Problems with one
+server's evidence are reported on standard error; the steps that needed those
+facts are reported unknown.
+
+` + exitCodesHelp,
+		Example: `  supaudit scan --bundle fixtures/bundles/compliant
+  supaudit scan --bundle evidence/ --format json --output report.json --snapshot site.json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runScan(cmd.Context(), e, &f)
+		},
+	}
+	f.bundleFlags.register(cmd)
+	f.policyFlags.register(cmd)
+	fl := cmd.Flags()
+	fl.StringVarP(&f.format, "format", "f", "table", "output format: "+strings.Join(report.Formats(), ", "))
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file (atomically) instead of standard output")
+	fl.StringVar(&f.failOn, "fail-on", "fail", "exit 1 when a result is at or above this status: fail, unknown, warn or manual")
+	fl.StringVar(&f.answers, "answers", "", "YAML file attesting manual steps (who, when, note); see docs/answers.md")
+	fl.BoolVar(&f.noColor, "no-color", false, "never colour the table (colour is used only on a terminal; NO_COLOR is honoured)")
+	fl.StringVar(&f.snapshot, "snapshot", "", "also write the collected snapshot to this file (atomically)")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats(), cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"fail", "unknown", "warn", "manual"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func runScan(ctx context.Context, e *env, f *scanFlags) error {
+	failOn, err := results.ParseFailOn(f.failOn)
+	if err != nil {
+		return usageError(err)
+	}
+	if _, err := report.Get(f.format, io.Discard, report.Options{}); err != nil {
+		return usageError(err)
+	}
+	engine, err := f.engine(ctx)
+	if err != nil {
+		return err
+	}
+	var answers []facts.Answer
+	if f.answers != "" {
+		answers, err = facts.LoadAnswers(f.answers)
+		if err != nil {
+			return usageError(err)
+		}
+		if err := checkAnswers(engine, answers, f.answers); err != nil {
+			return usageError(err)
+		}
+	}
+	data, doc, err := f.collect(ctx, e)
+	if err != nil {
+		return err
+	}
+	if f.snapshot != "" {
+		if err := report.WriteFileAtomic(f.snapshot, func(w io.Writer) error {
+			_, err := w.Write(data)
+			return err
+		}); err != nil {
+			return usageError(err)
+		}
+	}
+	rs, err := engine.Evaluate(ctx, doc, answers)
+	if err != nil {
+		return usageError(fmt.Errorf("%s: %w", f.bundle, err))
+	}
+	snaps := []report.SnapshotResults{{ID: doc.Snapshot.ID, File: f.bundle, Results: rs}}
+	rep := report.New(report.Tool{Name: "supaudit", Version: toolVersion()}, time.Now(), failOn, snaps, nil)
+	toTerminal := f.output == "" && isTerminal(e.stdout)
+	opts := report.Options{Color: toTerminal && !f.noColor && os.Getenv("NO_COLOR") == "", Width: terminalWidth()}
+	write := func(w io.Writer) error {
+		r, err := report.Get(f.format, w, opts)
+		if err != nil {
+			return err
+		}
+		return r.Report(ctx, rep)
+	}
+	if f.output != "" {
+		if err := report.WriteFileAtomic(f.output, write); err != nil {
+			return usageError(err)
+		}
+		fmt.Fprintf(e.stderr, "supaudit: wrote %s: %s\n", f.output, rep.Summary)
+	} else if err := write(e.stdout); err != nil {
+		return usageError(err)
+	}
+	if rep.Failed {
+		return errFindings
+	}
+	return nil
+}

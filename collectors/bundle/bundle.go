@@ -1,0 +1,439 @@
+// Package bundle is the evidence-bundle collector: it turns a folder of
+// evidence gathered from each server of a Configuration Manager 2007 site
+// (one sub-folder, or one .zip file, per server) into a facts.Snapshot.
+//
+// The per-server layout, the facts read from each file and what of it is
+// verified or only believed are documented in docs/evidence.md. Files are
+// found with doublestar patterns matched case-insensitively, so evidence
+// copied from Windows ("Logs\WCM.LOG") is found as well as "logs/WCM.log".
+//
+// The collector is read-only and bounded: zip archives are never extracted
+// to disk, entries that would escape the archive's folder are rejected, and
+// entry count, per-file size and total uncompressed size are capped
+// (DefaultMaxZipEntries, DefaultMaxFileSize, DefaultMaxTotalSize). A problem
+// with one server's evidence becomes an unknown fact or a collector error
+// naming the file (and line), and the other servers are still collected.
+package bundle
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing/fstest"
+	"time"
+	"unicode/utf16"
+
+	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/supaudit/supaudit/facts"
+)
+
+// CollectorName is the Provenance.Collector of every fact this package
+// establishes.
+const CollectorName = "bundle"
+
+// Version is recorded in the snapshot's collectors list.
+const Version = "0.1.0"
+
+// Default limits. They bound what one server's evidence may hold; a zip
+// archive over any of them is rejected as a whole with an error naming the
+// limit, so a zip bomb fails clearly instead of exhausting memory or disk.
+const (
+	// DefaultMaxZipEntries caps the number of entries in one server's zip.
+	// A bundle holds a few dozen files.
+	DefaultMaxZipEntries = 10000
+	// DefaultMaxFileSize caps the bytes of one evidence file (declared and
+	// actually read). ConfigMgr rolls its logs over at a few MB.
+	DefaultMaxFileSize int64 = 256 << 20
+	// DefaultMaxTotalSize caps the total uncompressed bytes of one server's
+	// zip, and the bytes read from one server's evidence.
+	DefaultMaxTotalSize int64 = 1 << 30
+)
+
+// Options tunes Collect. The zero value uses the defaults.
+type Options struct {
+	// MaxZipEntries caps entries per zip; 0 means DefaultMaxZipEntries.
+	MaxZipEntries int
+	// MaxFileSize caps one file's size; 0 means DefaultMaxFileSize.
+	MaxFileSize int64
+	// MaxTotalSize caps one server's total size; 0 means DefaultMaxTotalSize.
+	MaxTotalSize int64
+	// ID is the snapshot ID; empty means "<site code>-bundle", or the base
+	// name of the bundle folder when the site code is unknown.
+	ID string
+	// CollectedAt overrides the snapshot's collected_at; zero means the
+	// latest collected_at of the servers' manifests, else Now.
+	CollectedAt time.Time
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+	// SiteMode says where the site mode (native or mixed) is read in the
+	// site control file; the zero value means DefaultSiteModeRule. Where
+	// ConfigMgr 2007 stores it is NOT verified; see docs/evidence.md.
+	SiteMode SiteModeRule
+	// InternetSUPProperty is the SMS_WSUS_CONFIGURATION_MANAGER property
+	// naming the active Internet-based SUP; empty means
+	// DefaultInternetSUPProperty (a guess, NOT verified; see
+	// docs/evidence.md).
+	InternetSUPProperty string
+}
+
+func (o Options) maxEntries() int {
+	if o.MaxZipEntries > 0 {
+		return o.MaxZipEntries
+	}
+	return DefaultMaxZipEntries
+}
+
+func (o Options) maxFile() int64 {
+	if o.MaxFileSize > 0 {
+		return o.MaxFileSize
+	}
+	return DefaultMaxFileSize
+}
+
+func (o Options) maxTotal() int64 {
+	if o.MaxTotalSize > 0 {
+		return o.MaxTotalSize
+	}
+	return DefaultMaxTotalSize
+}
+
+func (o Options) now() time.Time {
+	if o.Now != nil {
+		return o.Now()
+	}
+	return time.Now()
+}
+
+// entry is one evidence file of a server.
+type entry struct {
+	rel  string // slash-separated path relative to the server folder, as written
+	size int64  // declared size
+	open func() (io.ReadCloser, error)
+}
+
+// evidence is one server's evidence: a folder or a zip archive.
+type evidence struct {
+	name  string            // the server folder name (zip base name without .zip)
+	files map[string]*entry // by rel
+	index fstest.MapFS      // names only, for doublestar globbing
+	read  int64             // bytes read so far
+	opts  Options
+	// closer closes the zip archive, nil for a folder.
+	closer io.Closer
+}
+
+// find returns the entries matching the doublestar pattern, compared
+// case-insensitively, in path order.
+func (ev *evidence) find(pattern string) []*entry {
+	matches, err := doublestar.Glob(ev.index, pattern, doublestar.WithCaseInsensitive(), doublestar.WithFilesOnly(), doublestar.WithNoFollow())
+	if err != nil {
+		return nil
+	}
+	sort.Strings(matches)
+	var out []*entry
+	for _, m := range matches {
+		if e := ev.files[m]; e != nil {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// first returns the first entry matching any of the patterns, or nil.
+func (ev *evidence) first(patterns ...string) *entry {
+	for _, p := range patterns {
+		if es := ev.find(p); len(es) > 0 {
+			return es[0]
+		}
+	}
+	return nil
+}
+
+// source is the provenance source of e: "<server folder>/<relative path>".
+func (ev *evidence) source(e *entry) string { return ev.name + "/" + e.rel }
+
+// readAll reads e within the per-file and per-server caps.
+func (ev *evidence) readAll(e *entry) ([]byte, error) {
+	maxFile := ev.opts.maxFile()
+	if e.size > maxFile {
+		return nil, fmt.Errorf("%s: file is %d bytes, over the %d byte per-file limit", ev.source(e), e.size, maxFile)
+	}
+	rc, err := e.open()
+	if err != nil {
+		return nil, fmt.Errorf("%s: cannot open: %v", ev.source(e), err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, maxFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: cannot read: %v", ev.source(e), err)
+	}
+	if int64(len(data)) > maxFile {
+		return nil, fmt.Errorf("%s: file is over the %d byte per-file limit", ev.source(e), maxFile)
+	}
+	ev.read += int64(len(data))
+	if ev.read > ev.opts.maxTotal() {
+		return nil, fmt.Errorf("%s: the server's evidence is over the %d byte total limit", ev.source(e), ev.opts.maxTotal())
+	}
+	return data, nil
+}
+
+func newEvidence(name string, opts Options) *evidence {
+	return &evidence{name: name, files: map[string]*entry{}, index: fstest.MapFS{}, opts: opts}
+}
+
+func (ev *evidence) add(e *entry) {
+	if _, dup := ev.files[e.rel]; dup {
+		return
+	}
+	ev.files[e.rel] = e
+	ev.index[e.rel] = &fstest.MapFile{}
+}
+
+// openDir indexes the regular files below dir. Symbolic links are skipped:
+// they could point outside the evidence folder.
+func openDir(ctx context.Context, dir, name string, opts Options) (*evidence, error) {
+	ev := newEvidence(name, opts)
+	fsys := os.DirFS(dir)
+	count := 0
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		count++
+		if count > opts.maxEntries() {
+			return fmt.Errorf("more than %d files (limit MaxZipEntries)", opts.maxEntries())
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		ev.add(&entry{rel: p, size: info.Size(), open: func() (io.ReadCloser, error) { return os.Open(full) }})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	return ev, nil
+}
+
+// ErrUnsafeZip is wrapped by the errors for zip archives that are rejected
+// as a whole: entries escaping the folder, or over a limit.
+var ErrUnsafeZip = errors.New("unsafe zip archive")
+
+// normalizeZipName turns a zip entry name into a slash-separated relative
+// path, or reports why it is not one: Windows separators are accepted,
+// absolute paths, drive letters and ".." elements are not.
+func normalizeZipName(n string) (string, error) {
+	s := strings.ReplaceAll(n, `\`, "/")
+	switch {
+	case s == "":
+		return "", fmt.Errorf("empty entry name")
+	case strings.HasPrefix(s, "/"):
+		return "", fmt.Errorf("entry %q has an absolute path", n)
+	case len(s) >= 2 && s[1] == ':':
+		return "", fmt.Errorf("entry %q has a drive letter", n)
+	case strings.ContainsRune(s, 0):
+		return "", fmt.Errorf("entry %q has a NUL byte in its name", n)
+	}
+	for _, el := range strings.Split(s, "/") {
+		if el == ".." {
+			return "", fmt.Errorf("entry %q escapes the folder (..)", n)
+		}
+	}
+	c := path.Clean(s)
+	if c == "." || !fs.ValidPath(c) {
+		return "", fmt.Errorf("entry %q is not a valid relative path", n)
+	}
+	return c, nil
+}
+
+// openZip indexes a server's zip archive after checking it against the
+// limits and for entries escaping the folder. A single top-level folder in
+// the archive (SUP01/manifest.txt) is stripped.
+func openZip(ctx context.Context, file, name string, opts Options) (ev *evidence, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			ev, err = nil, fmt.Errorf("%s: %w: archive/zip panicked: %v", name+".zip", ErrUnsafeZip, r)
+		}
+	}()
+	zname := filepath.Base(file)
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("%s: cannot open: %v", zname, err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %v", zname, err)
+	}
+	zr, err := zip.NewReader(f, st.Size())
+	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
+		f.Close()
+		return nil, fmt.Errorf("%s: not a readable zip archive: %v", zname, err)
+	}
+	// The archive stays open while the snapshot is built; Collect closes it.
+	if len(zr.File) > opts.maxEntries() {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w: %d entries, over the limit of %d", zname, ErrUnsafeZip, len(zr.File), opts.maxEntries())
+	}
+	var total uint64
+	type item struct {
+		rel string
+		zf  *zip.File
+	}
+	var items []item
+	for _, zf := range zr.File {
+		if ctx.Err() != nil {
+			f.Close()
+			return nil, ctx.Err()
+		}
+		rel, nerr := normalizeZipName(zf.Name)
+		if nerr != nil {
+			f.Close()
+			return nil, fmt.Errorf("%s: %w: %v", zname, ErrUnsafeZip, nerr)
+		}
+		if zf.FileInfo().IsDir() || strings.HasSuffix(zf.Name, "/") || strings.HasSuffix(zf.Name, `\`) {
+			continue
+		}
+		if !zf.Mode().IsRegular() {
+			f.Close()
+			return nil, fmt.Errorf("%s: %w: entry %q is not a regular file (%v)", zname, ErrUnsafeZip, zf.Name, zf.Mode().Type())
+		}
+		if zf.UncompressedSize64 > uint64(opts.maxFile()) {
+			f.Close()
+			return nil, fmt.Errorf("%s: %w: entry %q is %d bytes uncompressed, over the per-file limit of %d", zname, ErrUnsafeZip, zf.Name, zf.UncompressedSize64, opts.maxFile())
+		}
+		total += zf.UncompressedSize64
+		if total > uint64(opts.maxTotal()) {
+			f.Close()
+			return nil, fmt.Errorf("%s: %w: over %d bytes uncompressed in total (limit)", zname, ErrUnsafeZip, opts.maxTotal())
+		}
+		items = append(items, item{rel, zf})
+	}
+	// Strip a single top-level folder.
+	prefix := ""
+	if len(items) > 0 {
+		first, _, ok := strings.Cut(items[0].rel, "/")
+		if ok {
+			prefix = first + "/"
+			for _, it := range items {
+				if !strings.HasPrefix(it.rel, prefix) {
+					prefix = ""
+					break
+				}
+			}
+		}
+	}
+	ev = newEvidence(name, opts)
+	for _, it := range items {
+		zf := it.zf
+		ev.add(&entry{rel: strings.TrimPrefix(it.rel, prefix), size: int64(zf.UncompressedSize64), open: func() (io.ReadCloser, error) { return zf.Open() }})
+	}
+	ev.closer = f
+	return ev, nil
+}
+
+// Collect reads the evidence bundle at root (a folder holding one folder
+// or one .zip file per server) and returns the snapshot it establishes.
+// It returns an error only when root cannot be read at all, holds no
+// server evidence, or ctx is done; problems with one server's evidence are
+// recorded in the snapshot's collector errors and as unknown facts.
+func Collect(ctx context.Context, root string, opts Options) (*facts.Snapshot, error) {
+	st, err := os.Stat(root)
+	if err != nil {
+		return nil, fmt.Errorf("bundle %s: %v", root, err)
+	}
+	var evs []*evidence
+	var errs []string
+	addErr := func(e error) { errs = append(errs, e.Error()) }
+	if !st.IsDir() {
+		if !strings.EqualFold(filepath.Ext(root), ".zip") {
+			return nil, fmt.Errorf("bundle %s: not a folder or a .zip file", root)
+		}
+		ev, err := openZip(ctx, root, strings.TrimSuffix(filepath.Base(root), filepath.Ext(root)), opts)
+		if err != nil {
+			return nil, fmt.Errorf("bundle %s: %v", root, err)
+		}
+		evs = append(evs, ev)
+	} else {
+		des, err := os.ReadDir(root)
+		if err != nil {
+			return nil, fmt.Errorf("bundle %s: %v", root, err)
+		}
+		for _, de := range des {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			full := filepath.Join(root, de.Name())
+			switch {
+			case de.IsDir():
+				ev, err := openDir(ctx, full, de.Name(), opts)
+				if err != nil {
+					addErr(err)
+					continue
+				}
+				evs = append(evs, ev)
+			case de.Type().IsRegular() && strings.EqualFold(filepath.Ext(de.Name()), ".zip"):
+				base := strings.TrimSuffix(de.Name(), filepath.Ext(de.Name()))
+				ev, err := openZip(ctx, full, base, opts)
+				if err != nil {
+					addErr(err)
+					continue
+				}
+				evs = append(evs, ev)
+			}
+		}
+	}
+	defer func() {
+		for _, ev := range evs {
+			if ev.closer != nil {
+				ev.closer.Close()
+			}
+		}
+	}()
+	if len(evs) == 0 && len(errs) == 0 {
+		return nil, fmt.Errorf("bundle %s: no server evidence (expected one folder or .zip file per server; see docs/evidence.md)", root)
+	}
+	b := newBuilder(opts)
+	b.errs = errs
+	for _, ev := range evs {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		b.collectServer(ev)
+	}
+	snap := b.finish(filepath.Base(filepath.Clean(root)))
+	return snap, nil
+}
+
+// readText reads a small text file, decoding a UTF-16 BOM.
+func readText(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
+		u := make([]uint16, 0, len(data)/2)
+		for i := 2; i+1 < len(data); i += 2 {
+			u = append(u, uint16(data[i])|uint16(data[i+1])<<8)
+		}
+		return string(utf16.Decode(u))
+	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
+		return string(data[3:])
+	}
+	return string(data)
+}
