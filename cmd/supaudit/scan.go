@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -92,7 +91,7 @@ func runScan(ctx context.Context, e *env, f *scanFlags) error {
 		return usageError(fmt.Errorf("%s: %w", f.bundle, err))
 	}
 	snaps := []report.SnapshotResults{{ID: doc.Snapshot.ID, File: f.bundle, Results: rs}}
-	rep := report.New(report.Tool{Name: "supaudit", Version: toolVersion()}, time.Now(), failOn, snaps, nil)
+	rep := report.New(report.Tool{Name: "supaudit", Version: toolVersion()}, now(), failOn, snaps, nil)
 	toTerminal := f.output == "" && isTerminal(e.stdout)
 	opts := report.Options{Color: toTerminal && !f.noColor && os.Getenv("NO_COLOR") == "", Width: terminalWidth()}
 	write := func(w io.Writer) error {

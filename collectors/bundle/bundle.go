@@ -135,7 +135,7 @@ type evidence struct {
 // find returns the entries matching the doublestar pattern, compared
 // case-insensitively, in path order.
 func (ev *evidence) find(pattern string) []*entry {
-	matches, err := doublestar.Glob(ev.index, pattern, doublestar.WithCaseInsensitive(), doublestar.WithFilesOnly(), doublestar.WithNoFollow())
+	matches, err := doublestar.Glob(ev.index, caseInsensitive(pattern), doublestar.WithCaseInsensitive(), doublestar.WithFilesOnly(), doublestar.WithNoFollow())
 	if err != nil {
 		return nil
 	}
@@ -147,6 +147,23 @@ func (ev *evidence) find(pattern string) []*entry {
 		}
 	}
 	return out
+}
+
+// caseInsensitive rewrites the literal segments of a doublestar pattern so
+// that each holds a meta character ("logs" becomes "[l]ogs"): doublestar
+// looks literal segments up in the file system directly, which is
+// case-sensitive, and matches WithCaseInsensitive only where it reads a
+// directory.
+func caseInsensitive(pattern string) string {
+	segs := strings.Split(pattern, "/")
+	for i, seg := range segs {
+		if seg == "" || strings.ContainsAny(seg, `*?[]{}\`) {
+			continue
+		}
+		r := []rune(seg)
+		segs[i] = "[" + string(r[0]) + "]" + string(r[1:])
+	}
+	return strings.Join(segs, "/")
 }
 
 // first returns the first entry matching any of the patterns, or nil.

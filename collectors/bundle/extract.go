@@ -19,18 +19,28 @@ import (
 	"github.com/supaudit/supaudit/facts"
 )
 
-// Registry keys read from the .reg exports (domain-facts §1, §2).
+// Registry keys read from the .reg exports (domain-facts §1, §2). Each is
+// also looked for under SOFTWARE\Wow6432Node.
 const (
-	KeyWSUSSetup               = `HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Update Services\Server\Setup`
-	KeySMSIdentification       = `HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\SMS\Identification`
-	KeySMSSetup                = `HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\SMS\Setup`
-	wow6432                    = `HKEY_LOCAL_MACHINE\SOFTWARE\Wow6432Node\`
-	hklmSoftware               = `HKEY_LOCAL_MACHINE\SOFTWARE\`
-	componentWCM               = "SMS_WSUS_CONFIGURATION_MANAGER"
-	propDefaultWSUS            = "DefaultWSUS"
-	propPublicName             = "Server Remote Public Name"
-	roleSiteSystem             = "SMS Site System"
-	DefaultInternetSUPProperty = "DefaultINFWSUS"
+	KeyWSUSSetup         = `HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Update Services\Server\Setup`
+	KeySMSIdentification = `HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\SMS\Identification`
+	KeySMSSetup          = `HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\SMS\Setup`
+)
+
+// DefaultInternetSUPProperty is the SMS_WSUS_CONFIGURATION_MANAGER
+// property taken to name the active Internet-based SUP. The name is a
+// GUESS (not verified in any source); when the property is absent the
+// Internet-based SUP is inferred from a SUP role that accepts only
+// Internet clients (IsINF=1, IsIntranet=0) and is not the active SUP.
+const DefaultInternetSUPProperty = "DefaultINFWSUS"
+
+const (
+	wow6432         = `HKEY_LOCAL_MACHINE\SOFTWARE\Wow6432Node\`
+	hklmSoftware    = `HKEY_LOCAL_MACHINE\SOFTWARE\`
+	componentWCM    = "SMS_WSUS_CONFIGURATION_MANAGER"
+	propDefaultWSUS = "DefaultWSUS"
+	propPublicName  = "Server Remote Public Name"
+	roleSiteSystem  = "SMS Site System"
 )
 
 // SiteModeRule says how the site mode is read from the site control file:
@@ -277,7 +287,7 @@ func (b *builder) collectServer(ev *evidence) {
 	b.readSync(ev, host)
 }
 
-// regValue finds name under key, trying the Wow6432Node view too.
+// regKey finds key, trying the Wow6432Node view too.
 func regKey(f *regfile.File, key string) *regfile.Key {
 	if k := f.Key(key); k != nil {
 		return k
