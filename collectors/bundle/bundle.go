@@ -241,7 +241,13 @@ func openDir(ctx context.Context, dir, name string, opts Options) (*evidence, er
 			return err
 		}
 		full := filepath.Join(dir, filepath.FromSlash(p))
-		ev.add(&entry{rel: p, size: info.Size(), open: func() (io.ReadCloser, error) { return os.Open(full) }})
+		// A file named "logs\\WCM.log" (a zip unpacked by a tool that kept
+		// the Windows separators) is indexed as logs/WCM.log.
+		rel, nerr := normalizeZipName(p)
+		if nerr != nil {
+			return nil
+		}
+		ev.add(&entry{rel: rel, size: info.Size(), open: func() (io.ReadCloser, error) { return os.Open(full) }})
 		return nil
 	})
 	if err != nil {

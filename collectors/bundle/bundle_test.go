@@ -435,3 +435,59 @@ func FuzzCollectZip(f *testing.F) {
 		_, _ = Collect(context.Background(), dir, Options{MaxFileSize: 1 << 20, MaxTotalSize: 4 << 20})
 	})
 }
+
+// TestZipEqualsFolder: a server's evidence zipped (with Windows
+// separators and a top-level folder) gives the same snapshot as the
+// folder.
+func TestZipEqualsFolder(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(compliantDir)); err != nil {
+		t.Fatal(err)
+	}
+	want, err := json.Marshal(collect(t, dir, Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{}
+	var names []string
+	src := filepath.Join(dir, "SUPINET01")
+	err = filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		name := strings.ReplaceAll(filepath.ToSlash(rel), "/", `\`)
+		data, err := os.ReadFile(p)
+		files[name] = string(data)
+		names = append(names, name)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "SUPINET01.zip"), zipOf(t, names, files), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(src); err != nil {
+		t.Fatal(err)
+	}
+	got, err := json.Marshal(collect(t, dir, Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(want) {
+		t.Errorf("zipped evidence gives a different snapshot:\nfolder: %s\nzip:    %s", want, got)
+	}
+}
+
+// TestFolderBackslashNames: files whose names hold Windows separators are
+// found as if they were in folders.
+func TestFolderBackslashNames(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"SUP01/manifest.txt":            "fqdn=SUP01.corp.contoso.com\n",
+		`SUP01/Registry\WSUS-Setup.reg`: regHeader + `[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Update Services\Server\Setup]` + "\r\n\"InstallType\"=dword:00000002\r\n",
+	})
+	s := collect(t, dir, Options{})
+	want(t, "install_type", find(t, s, "SUP01.corp.contoso.com").WSUS.InstallType, facts.InstallConsole, "SUP01/Registry/WSUS-Setup.reg", 4)
+}
