@@ -241,7 +241,7 @@ func openDir(ctx context.Context, dir, name string, opts Options) (*evidence, er
 			return err
 		}
 		full := filepath.Join(dir, filepath.FromSlash(p))
-		// A file named "logs\\WCM.log" (a zip unpacked by a tool that kept
+		// A file named `logs\WCM.log` (a zip unpacked by a tool that kept
 		// the Windows separators) is indexed as logs/WCM.log.
 		rel, nerr := normalizeZipName(p)
 		if nerr != nil {

@@ -5,7 +5,6 @@ import (
 	"crypto/x509"
 	"fmt"
 	"regexp"
-	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -207,7 +206,7 @@ func (m manifest) hasRole(role string) bool {
 func (b *builder) collectServer(ev *evidence) {
 	defer func() {
 		if r := recover(); r != nil {
-			b.errorf("%s: internal error while reading the evidence: %v\n%s", ev.name, r, debug.Stack())
+			b.errorf("%s: internal error while reading the evidence (a collector bug): %v", ev.name, r)
 		}
 	}()
 	var m manifest
