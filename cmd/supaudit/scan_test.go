@@ -1,0 +1,151 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/supaudit/supaudit/facts"
+)
+
+const (
+	compliantBundle = "../../fixtures/bundles/compliant"
+	failingBundle   = "../../fixtures/bundles/failing"
+)
+
+// stepStatuses runs scan --format json and returns the exit code and the
+// sorted, de-duplicated "STEP status" pairs.
+func stepStatuses(t *testing.T, bundle string, extra ...string) (int, []string) {
+	t.Helper()
+	code, out, errOut := runCLI(t, append([]string{"scan", "--bundle", bundle, "--format", "json"}, extra...)...)
+	var rep struct {
+		Snapshots []struct {
+			Results []struct {
+				Step   string `json:"step"`
+				Status string `json:"status"`
+			} `json:"results"`
+		} `json:"snapshots"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("scan output is not JSON: %v\nstdout: %s\nstderr: %s", err, out, errOut)
+	}
+	seen := map[string]bool{}
+	var pairs []string
+	for _, s := range rep.Snapshots {
+		for _, r := range s.Results {
+			p := r.Step + " " + r.Status
+			if !seen[p] {
+				seen[p] = true
+				pairs = append(pairs, p)
+			}
+		}
+	}
+	sort.Strings(pairs)
+	return code, pairs
+}
+
+// TestScanCompliantBundle: every automatable step (SUP-04 ... SUP-14)
+// passes; the manual steps are reported manual.
+func TestScanCompliantBundle(t *testing.T) {
+	code, got := stepStatuses(t, compliantBundle)
+	want := []string{
+		"SUP-01 manual", "SUP-02 manual", "SUP-03 manual",
+		"SUP-04 pass", "SUP-05 pass", "SUP-06 pass", "SUP-07 pass", "SUP-08 pass", "SUP-09 pass",
+		"SUP-10 pass", "SUP-11 pass", "SUP-12 pass", "SUP-13 pass", "SUP-14 pass",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(step, status) mismatch (-want +got):\n%s", diff)
+	}
+	if code != exitOK {
+		t.Errorf("exit code = %d, want 0", code)
+	}
+}
+
+// TestScanFailingBundle: the failing bundle fails exactly its intended
+// steps: WSUS 3.0 RTM on an SP1 site (SUP-06), the SUP role's ports do not
+// match the WSUS web site (SUP-08), never synchronized (SUP-14).
+func TestScanFailingBundle(t *testing.T) {
+	code, got := stepStatuses(t, failingBundle)
+	want := []string{
+		"SUP-01 manual", "SUP-02 manual", "SUP-03 manual",
+		"SUP-04 pass", "SUP-05 not_applicable", "SUP-06 fail", "SUP-07 pass", "SUP-08 fail",
+		"SUP-09 not_applicable", "SUP-10 not_applicable", "SUP-11 not_applicable", "SUP-12 not_applicable",
+		"SUP-13 not_applicable", "SUP-14 fail",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(step, status) mismatch (-want +got):\n%s", diff)
+	}
+	if code != exitFindings {
+		t.Errorf("exit code = %d, want 1", code)
+	}
+}
+
+func TestCollectCommand(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "site.json")
+	code, _, errOut := runCLI(t, "collect", "--bundle", compliantBundle, "--output", out)
+	if code != exitOK {
+		t.Fatalf("collect exit %d: %s", code, errOut)
+	}
+	doc, err := facts.LoadFile(out, facts.Options{})
+	if err != nil {
+		t.Fatalf("written snapshot does not load: %v", err)
+	}
+	if doc.Snapshot.ID != "abc-bundle" || len(doc.Snapshot.Servers) != 3 {
+		t.Errorf("snapshot id %q with %d servers", doc.Snapshot.ID, len(doc.Snapshot.Servers))
+	}
+	// The written snapshot judges like scan does.
+	code, _, _ = runCLI(t, "check", out)
+	if code != exitOK {
+		t.Errorf("check of the collected snapshot exit %d, want 0", code)
+	}
+	// To standard output.
+	code, stdout, _ := runCLI(t, "collect", "--bundle", compliantBundle)
+	if code != exitOK || !strings.Contains(stdout, `"schema": "supaudit/facts/v1"`) {
+		t.Errorf("collect to stdout: exit %d, %.200s", code, stdout)
+	}
+}
+
+func TestCollectScanErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"collect"},
+		{"collect", "--bundle", filepath.Join(t.TempDir(), "missing")},
+		{"collect", "--bundle", t.TempDir()},
+		{"scan", "--bundle", compliantBundle, "--format", "nope"},
+		{"scan", "--bundle", compliantBundle, "--fail-on", "nope"},
+		{"scan"},
+	} {
+		if code, _, _ := runCLI(t, args...); code != exitError {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+}
+
+// TestScanPartialBundle: a server whose evidence is unusable is reported on
+// standard error and the other servers are still judged.
+func TestScanPartialBundle(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(filepath.Join(dir, "b"), os.DirFS(failingBundle)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "b", "BROKEN.zip"), []byte("not a zip"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	snap := filepath.Join(dir, "site.json")
+	code, _, errOut := runCLI(t, "scan", "--bundle", filepath.Join(dir, "b"), "--snapshot", snap, "--format", "json")
+	if code != exitFindings || !strings.Contains(errOut, "BROKEN.zip") {
+		t.Errorf("exit %d, stderr %q; want 1 and an error naming BROKEN.zip", code, errOut)
+	}
+	doc, err := facts.LoadFile(snap, facts.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := doc.Snapshot.Collectors; len(c) != 1 || c[0].Complete || len(c[0].Errors) != 1 {
+		t.Errorf("collectors = %+v, want one incomplete run with one error", c)
+	}
+}
