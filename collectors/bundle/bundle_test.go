@@ -491,3 +491,56 @@ func TestFolderBackslashNames(t *testing.T) {
 	s := collect(t, dir, Options{})
 	want(t, "install_type", find(t, s, "SUP01.corp.contoso.com").WSUS.InstallType, facts.InstallConsole, "SUP01/Registry/WSUS-Setup.reg", 4)
 }
+
+// TestSiteControlRoles covers the SUP role extraction: the active SUP, the
+// Internet-based SUP named by a component property or inferred from the
+// role, accepted clients, and a missing DefaultWSUS.
+func TestSiteControlRoles(t *testing.T) {
+	role := func(server string, inf, intranet int) string {
+		return "BEGIN_SYSTEM_RESOURCE_USAGE\n\t<SMS Software Update Point>\n\t<[\"Display=\\\\" + server + "\\\"]MSWNET:[\"SMS_SITE=ABC\"]\\\\" + server + "\\>\n\t<Windows NT Server>\n" +
+			"\tPROPERTY <IsINF><REG_DWORD><><" + string(rune('0'+inf)) + ">\n\tPROPERTY <IsIntranet><REG_DWORD><><" + string(rune('0'+intranet)) + ">\nEND_SYSTEM_RESOURCE_USAGE\n"
+	}
+	comp := func(props string) string {
+		return "BEGIN_COMPONENT\n\t<SMS_WSUS_CONFIGURATION_MANAGER>\n\t<SITE.contoso.com>\n" + props + "END_COMPONENT\n"
+	}
+	type sup struct{ active, internet, accepts string } // "" = unknown / absent
+	tests := []struct {
+		name string
+		scf  string
+		want map[string]sup
+	}{
+		{"inferred internet SUP", comp("\tPROPERTY <DefaultWSUS><REG_SZ><SUPA.contoso.com><0>\n") + role("SUPA.contoso.com", 0, 1) + role("SUPB.contoso.com", 1, 0),
+			map[string]sup{"SUPA.contoso.com": {"true", "false", "intranet"}, "SUPB.contoso.com": {"true", "true", "internet"}}},
+		{"named internet SUP", comp("\tPROPERTY <DefaultWSUS><REG_SZ><SUPA><0>\n\tPROPERTY <DefaultINFWSUS><REG_SZ><SUPB.contoso.com><0>\n") + role("SUPA.contoso.com", 1, 1) + role("SUPB.contoso.com", 1, 1) + role("SUPC.contoso.com", 1, 0),
+			map[string]sup{"SUPA.contoso.com": {"true", "false", "both"}, "SUPB.contoso.com": {"true", "true", "both"}, "SUPC.contoso.com": {"false", "false", "internet"}}},
+		{"no DefaultWSUS", comp("") + role("SUPA.contoso.com", 0, 0),
+			map[string]sup{"SUPA.contoso.com": {"", "false", ""}}},
+	}
+	str := func(f *facts.Fact[bool]) string {
+		if v, ok := f.Get(); ok {
+			return map[bool]string{true: "true", false: "false"}[v]
+		}
+		return ""
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFiles(t, dir, map[string]string{"SITE/manifest.txt": "fqdn=SITE.contoso.com\nroles=site_server\n", "SITE/sitectrl.ct0": tt.scf})
+			s := collect(t, dir, Options{})
+			for fqdn, w := range tt.want {
+				r := find(t, s, fqdn).SUP
+				acc, _ := r.Accepts.Get()
+				got := sup{str(r.Active), str(r.InternetBased), acc}
+				if got != w {
+					t.Errorf("%s: (active, internet_based, accepts) = %v, want %v", fqdn, got, w)
+				}
+				if r.Present == nil || r.Present.Provenance.Source != "SITE/sitectrl.ct0" || r.Present.Provenance.Line == 0 {
+					t.Errorf("%s: present provenance %+v", fqdn, r.Present)
+				}
+			}
+			if p, _ := find(t, s, "SITE.contoso.com").SUP.Present.Get(); p {
+				t.Error("the site server without a role has present = true")
+			}
+		})
+	}
+}
