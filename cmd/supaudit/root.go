@@ -47,6 +47,15 @@ func usageError(err error) error { return &codeError{code: exitError, err: err} 
 // findingsError marks a completed run whose results fail the threshold.
 var errFindings = &codeError{code: exitFindings}
 
+// extraCommands are subcommands registered from their own files with
+// registerCommand (in an init function), so that adding a command does not
+// mean editing this file.
+var extraCommands []func(*env) *cobra.Command
+
+func registerCommand(mk func(*env) *cobra.Command) {
+	extraCommands = append(extraCommands, mk)
+}
+
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
@@ -76,6 +85,9 @@ and reports, for every step, a verdict and the remediation tied to that step.
 		return usageError(fmt.Errorf("%w (see %s --help)", err, c.CommandPath()))
 	})
 	root.AddCommand(newCheckCmd(e), newChecklistCmd(e), newVerifyCmd(e), newVersionCmd(e), newCollectCmd(e), newScanCmd(e))
+	for _, mk := range extraCommands {
+		root.AddCommand(mk(e))
+	}
 	return root
 }
 
