@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -47,23 +46,31 @@ type SnapshotResults struct {
 	Results []results.Result `json:"results"`
 }
 
-// New assembles a report from results grouped by snapshot file.
+// New assembles a report from results grouped by snapshot, in the order
+// given (supaudit judges files in sorted path order).
 func New(tool Tool, now time.Time, failOn results.Status, snaps []SnapshotResults, errs []string) *Report {
 	total := results.Summarize(nil)
 	for i := range snaps {
 		snaps[i].Summary = results.Summarize(snaps[i].Results)
 		total.Add(snaps[i].Summary)
 	}
-	sort.SliceStable(snaps, func(i, j int) bool {
-		if snaps[i].ID != snaps[j].ID {
-			return snaps[i].ID < snaps[j].ID
-		}
-		return snaps[i].File < snaps[j].File
-	})
 	return &Report{
 		Schema: SchemaV1, Tool: tool, GeneratedAt: now.UTC(), FailOn: failOn,
 		Failed: total.Failing(failOn), Summary: total, Snapshots: snaps, Errors: errs,
 	}
+}
+
+// Stream writes r through a Streamer, the same way a live run does.
+func Stream(s Streamer, r *Report) error {
+	if err := s.Begin(Header{Tool: r.Tool, GeneratedAt: r.GeneratedAt, FailOn: r.FailOn}); err != nil {
+		return err
+	}
+	for _, snap := range r.Snapshots {
+		if err := s.WriteSnapshot(snap); err != nil {
+			return err
+		}
+	}
+	return s.End(Trailer{Summary: r.Summary, Failed: r.Failed, Snapshots: len(r.Snapshots), Errors: r.Errors})
 }
 
 // Reporter writes a report in one format.

@@ -19,6 +19,9 @@ type Table struct {
 	W     io.Writer
 	Color bool
 	Width int
+
+	count  int
+	failOn results.Status
 }
 
 var colors = map[results.Status]string{
@@ -42,7 +45,17 @@ func (t *Table) status(s results.Status) string {
 }
 
 // Report implements Reporter.
-func (t *Table) Report(_ context.Context, r *Report) error {
+func (t *Table) Report(_ context.Context, r *Report) error { return Stream(t, r) }
+
+// Begin implements Streamer.
+func (t *Table) Begin(h Header) error {
+	t.count = 0
+	t.failOn = h.FailOn
+	return nil
+}
+
+// WriteSnapshot implements Streamer: one table per snapshot.
+func (t *Table) WriteSnapshot(s SnapshotResults) error {
 	width := t.Width
 	if width <= 0 {
 		width = 120
@@ -51,45 +64,49 @@ func (t *Table) Report(_ context.Context, r *Report) error {
 	if msgWidth < 30 {
 		msgWidth = 30
 	}
-	for i, s := range r.Snapshots {
-		if i > 0 {
-			fmt.Fprintln(t.W)
-		}
-		fmt.Fprintf(t.W, "Snapshot %s (%s)\n", s.ID, s.File)
-		tbl := tablewriter.NewTable(t.W,
-			tablewriter.WithRowAutoWrap(tw.WrapNormal),
-			tablewriter.WithColumnWidths(tw.NewMapper[int, int]().Set(3, msgWidth)),
-			tablewriter.WithHeaderAutoFormat(tw.On),
-			tablewriter.WithRowAlignment(tw.AlignLeft),
-		)
-		tbl.Header("Step", "Status", "Subject", "Message")
-		for _, res := range s.Results {
-			if err := tbl.Append(res.Step, t.status(res.Status), res.Subject, res.Message); err != nil {
-				return err
-			}
-			if rem := remediationText(res); rem != "" {
-				if err := tbl.Append("", "", "", rem); err != nil {
-					return err
-				}
-			}
-		}
-		if err := tbl.Render(); err != nil {
+	if t.count > 0 {
+		fmt.Fprintln(t.W)
+	}
+	t.count++
+	fmt.Fprintf(t.W, "Snapshot %s (%s)\n", s.ID, s.File)
+	tbl := tablewriter.NewTable(t.W,
+		tablewriter.WithRowAutoWrap(tw.WrapNormal),
+		tablewriter.WithColumnWidths(tw.NewMapper[int, int]().Set(3, msgWidth)),
+		tablewriter.WithHeaderAutoFormat(tw.On),
+		tablewriter.WithRowAlignment(tw.AlignLeft),
+	)
+	tbl.Header("Step", "Status", "Subject", "Message")
+	for _, res := range s.Results {
+		if err := tbl.Append(res.Step, t.status(res.Status), res.Subject, res.Message); err != nil {
 			return err
 		}
-		fmt.Fprintf(t.W, "%s: %s\n", s.ID, s.Summary)
+		if rem := remediationText(res); rem != "" {
+			if err := tbl.Append("", "", "", rem); err != nil {
+				return err
+			}
+		}
 	}
-	for _, e := range r.Errors {
+	if err := tbl.Render(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(t.W, "%s: %s\n", s.ID, results.Summarize(s.Results))
+	return err
+}
+
+// End implements Streamer: errors and the run's summary line.
+func (t *Table) End(tr Trailer) error {
+	for _, e := range tr.Errors {
 		fmt.Fprintf(t.W, "error: %s\n", e)
 	}
 	verdict := "PASSED"
-	if r.Failed {
+	if tr.Failed {
 		verdict = "FAILED"
 	}
-	if len(r.Errors) > 0 {
+	if len(tr.Errors) > 0 {
 		verdict = "ERROR"
 	}
-	fmt.Fprintf(t.W, "\n%d snapshot(s): %s — %s (--fail-on %s)\n", len(r.Snapshots), r.Summary, verdict, r.FailOn)
-	return nil
+	_, err := fmt.Fprintf(t.W, "\n%d snapshot(s): %s — %s (--fail-on %s)\n", tr.Snapshots, tr.Summary, verdict, t.failOn)
+	return err
 }
 
 // remediationText is the text printed under a non-passing row.

@@ -134,38 +134,82 @@ func runCheck(ctx context.Context, e *env, f *checkFlags, args []string) error {
 			return usageError(err)
 		}
 	}
-	snaps, errs := judgeAll(ctx, engine, files, answers, f.maxSize)
-	if ctx.Err() != nil {
-		return usageError(fmt.Errorf("interrupted"))
-	}
-	rep := report.New(report.Tool{Name: "supaudit", Version: toolVersion()}, now(), failOn, snaps, errs)
 	toTerminal := f.output == "" && isTerminal(e.stdout)
 	opts := report.Options{Color: toTerminal && !f.noColor && os.Getenv("NO_COLOR") == "", Width: terminalWidth()}
+	header := report.Header{Tool: report.Tool{Name: "supaudit", Version: toolVersion()}, GeneratedAt: now().UTC(), FailOn: failOn}
+	var trailer report.Trailer
 	write := func(w io.Writer) error {
 		r, err := report.Get(f.format, w, opts)
 		if err != nil {
 			return err
 		}
-		return r.Report(ctx, rep)
+		trailer, err = streamReport(ctx, r, header, func(emit func(report.SnapshotResults) error) []string {
+			return judgeStream(ctx, engine, files, answers, f.maxSize, emit)
+		})
+		return err
 	}
 	if f.output != "" {
 		if err := report.WriteFileAtomic(f.output, write); err != nil {
 			return usageError(err)
 		}
-		fmt.Fprintf(e.stderr, "supaudit: wrote %s: %d snapshot(s), %s\n", f.output, len(rep.Snapshots), rep.Summary)
+		if ctx.Err() == nil {
+			fmt.Fprintf(e.stderr, "supaudit: wrote %s: %d snapshot(s), %s\n", f.output, trailer.Snapshots, trailer.Summary)
+		}
 	} else if err := write(e.stdout); err != nil {
 		return usageError(err)
 	}
-	if len(errs) > 0 {
-		for _, m := range errs {
+	if ctx.Err() != nil {
+		return usageError(fmt.Errorf("interrupted"))
+	}
+	if len(trailer.Errors) > 0 {
+		for _, m := range trailer.Errors {
 			fmt.Fprintf(e.stderr, "supaudit: %s\n", m)
 		}
 		return &codeError{code: exitError}
 	}
-	if rep.Failed {
+	if trailer.Failed {
 		return errFindings
 	}
 	return nil
+}
+
+// streamReport runs judge, which calls emit once per judged snapshot in
+// input order and returns the input errors, and writes the results through
+// r: streamed when the format supports it, else collected and written at
+// the end. It returns the run's trailer (summary, failed, errors).
+func streamReport(ctx context.Context, r report.Reporter, h report.Header, judge func(emit func(report.SnapshotResults) error) []string) (report.Trailer, error) {
+	s, streaming := r.(report.Streamer)
+	var col *report.Collector
+	if !streaming {
+		col = &report.Collector{}
+		s = col
+	}
+	tr := report.Trailer{Summary: results.Summarize(nil)}
+	if err := s.Begin(h); err != nil {
+		return tr, err
+	}
+	var writeErr error
+	errs := judge(func(snap report.SnapshotResults) error {
+		snap.Summary = results.Summarize(snap.Results)
+		tr.Summary.Add(snap.Summary)
+		tr.Snapshots++
+		if writeErr == nil {
+			writeErr = s.WriteSnapshot(snap)
+		}
+		return writeErr
+	})
+	if writeErr != nil {
+		return tr, writeErr
+	}
+	tr.Errors = errs
+	tr.Failed = tr.Summary.Failing(h.FailOn)
+	if err := s.End(tr); err != nil {
+		return tr, err
+	}
+	if col != nil {
+		return tr, r.Report(ctx, col.Report(errs))
+	}
+	return tr, nil
 }
 
 // checkAnswers rejects attestations of steps that are not manual: facts
@@ -183,60 +227,96 @@ func checkAnswers(engine *policies.Engine, answers []facts.Answer, file string) 
 	return nil
 }
 
-// judgeAll loads and judges the files on all cores; the results come back
-// in file order. Files that cannot be loaded or judged become one-line
-// errors, and the rest are still judged.
-func judgeAll(ctx context.Context, engine *policies.Engine, files []string, answers []facts.Answer, maxSize int64) ([]report.SnapshotResults, []string) {
+// judgeStream loads and judges the files on all cores and calls emit with
+// each snapshot's results in file order. At most a small window of judged
+// snapshots waits for an earlier one, so memory stays bounded whatever the
+// number of files. Files that cannot be loaded or judged become one-line
+// errors (returned, in file order), and the rest are still judged. When
+// emit fails, judging stops.
+func judgeStream(ctx context.Context, engine *policies.Engine, files []string, answers []facts.Answer, maxSize int64, emit func(report.SnapshotResults) error) []string {
 	type out struct {
 		snap report.SnapshotResults
 		err  error
 	}
-	outs := make([]out, len(files))
 	workers := runtime.GOMAXPROCS(0)
 	if workers > len(files) {
 		workers = len(files)
 	}
+	window := 4 * workers
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	tokens := make(chan struct{}, window) // bounds judged-but-not-emitted snapshots
 	next := make(chan int)
+	done := make(chan int, window)
+	outs := make([]*out, len(files))
+	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
+				o := &out{}
 				doc, err := facts.LoadFile(files[i], facts.Options{MaxSize: maxSize})
-				if err != nil {
-					outs[i].err = err
-					continue
+				if err == nil {
+					var rs []results.Result
+					rs, err = engine.Evaluate(ctx, doc, answers)
+					if err == nil {
+						o.snap = report.SnapshotResults{ID: doc.Snapshot.ID, File: files[i], Results: rs}
+					}
 				}
-				rs, err := engine.Evaluate(ctx, doc, answers)
-				if err != nil {
-					outs[i].err = err
-					continue
-				}
-				outs[i].snap = report.SnapshotResults{ID: doc.Snapshot.ID, File: files[i], Results: rs}
+				o.err = err
+				mu.Lock()
+				outs[i] = o
+				mu.Unlock()
+				done <- i
 			}
 		}()
 	}
-	for i := range files {
-		if ctx.Err() != nil {
-			break
+	go func() {
+		defer close(next)
+		for i := range files {
+			select {
+			case tokens <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
+			}
 		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	var snaps []report.SnapshotResults
+	}()
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
 	var errs []string
-	for _, o := range outs {
-		if o.err != nil {
-			errs = append(errs, o.err.Error())
-			continue
-		}
-		if o.snap.File != "" {
-			snaps = append(snaps, o.snap)
+	emitted := 0
+	for range done {
+		for emitted < len(files) {
+			mu.Lock()
+			o := outs[emitted]
+			outs[emitted] = nil
+			mu.Unlock()
+			if o == nil {
+				break
+			}
+			emitted++
+			<-tokens
+			if o.err != nil {
+				errs = append(errs, o.err.Error())
+				continue
+			}
+			if ctx.Err() == nil {
+				if err := emit(o.snap); err != nil {
+					cancel()
+				}
+			}
 		}
 	}
-	return snaps, errs
+	return errs
 }
 
 // resolveInputs expands files, directories and doublestar globs into a

@@ -59,6 +59,7 @@ func registerCommand(mk func(*env) *cobra.Command) {
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	stopProfile    func()
 }
 
 const exitCodesHelp = `Exit codes:
@@ -88,6 +89,7 @@ and reports, for every step, a verdict and the remediation tied to that step.
 	for _, mk := range extraCommands {
 		root.AddCommand(mk(e))
 	}
+	e.stopProfile = addProfileFlags(root)
 	return root
 }
 
@@ -98,6 +100,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root := newRoot(e)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	if e.stopProfile != nil {
+		e.stopProfile()
+	}
 	if err == nil {
 		return exitOK
 	}
