@@ -4,6 +4,7 @@ BIN     ?= bin/supaudit
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 SAMPLE  ?= fixtures/snapshots/native-remote-and-internet-sup.json
+BENCH_SIZES ?= 1000 10000
 
 .PHONY: help build test run lint bench fuzz verify golden clean
 
@@ -27,8 +28,9 @@ lint: ## gofmt, go vet, strict policy compile
 	$(GO) vet ./...
 	$(GO) test -run 'TestEmbeddedPoliciesCompileStrict|TestRego' ./policies/
 
-bench: ## policy evaluation benchmarks (one snapshot, a batch of 1000)
-	$(GO) test -run '^$$' -bench . -benchmem ./policies/
+bench: ## Go benchmarks, then supaudit vs conftest vs the evaluation floor on 1000 and 10000 generated snapshots
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 20x ./policies/
+	scripts/bench.sh $(BENCH_SIZES)
 
 fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $${FUZZTIME:-30s} ./facts/

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Side-by-side fleet benchmark (make bench): supaudit check versus conftest
+# on the same generated snapshots and the same policies, and the floor —
+# the prepared query's evaluation time alone (Go benchmark) × N ÷ cores.
+#
+# Usage: scripts/bench.sh [N ...]        (default: 1000 10000)
+# Env:   CONFTEST=path/to/conftest       (default: installs conftest into out/tools
+#                                          with go install; a benchmark tool only,
+#                                          not a dependency of supaudit)
+#        SEED=1
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
+seed="${SEED:-1}"
+out=out/bench
+mkdir -p "$out" out/tools
+cores="$(go env GOMAXPROCS 2>/dev/null || true)"
+[ -n "$cores" ] || cores="$(nproc)"
+
+command -v /usr/bin/time >/dev/null || { echo "needs GNU time (/usr/bin/time; Debian package time)"; exit 2; }
+
+go build -o out/tools/supaudit ./cmd/supaudit
+go build -o out/tools/gensnap ./cmd/gensnap
+
+conftest="${CONFTEST:-}"
+if [ -z "$conftest" ]; then
+  conftest=out/tools/conftest
+  if [ ! -x "$conftest" ]; then
+    echo "installing conftest v0.71.1 into out/tools (benchmark tool only)…"
+    GOBIN="$PWD/out/tools" go install github.com/open-policy-agent/conftest@v0.71.1
+  fi
+fi
+
+# conftest gets the same policies (without the _test.rego files), the same
+# parameters, and a thin entry policy mapping results onto deny/warn.
+cpol="$out/conftest-policy"
+rm -rf "$cpol" && mkdir -p "$cpol"
+(cd policies && find supaudit -name '*.rego' ! -name '*_test.rego' -print0 | while IFS= read -r -d '' f; do
+  mkdir -p "../$cpol/$(dirname "$f")"; cp "$f" "../$cpol/$f"; done)
+cp bench/conftest/entry.rego "$cpol/"
+
+
+measure() { # prints "seconds maxrss_kb"
+  /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >/dev/null 2>"$out/stderr.txt" || true
+  cat "$out/time.txt" | tail -1
+}
+
+printf '\n%s cores; floor = mean prepared-query evaluation per snapshot of the set (BenchmarkRawEvalDir) x N / cores\n\n' "$cores"
+printf '%8s | %22s | %22s | %18s | %17s | %15s\n' N "supaudit s (peak MB)" "conftest s (peak MB)" "floor s (ns/snap)" "conftest/supaudit" "supaudit/floor"
+for n in "${sizes[@]}"; do
+  dir="$out/snapshots-$n"
+  if [ ! -d "$dir" ]; then
+    out/tools/gensnap -n "$n" -seed "$seed" -out "$dir" >/dev/null
+  fi
+  # The floor: the prepared query's evaluation alone, on this set.
+  floor_ns="$(SUPAUDIT_BENCH_DIR="$PWD/$dir" go test -run '^$' -bench 'BenchmarkRawEvalDir$' -benchtime=1x ./policies/ | awk '/BenchmarkRawEvalDir/ {for (i=1;i<=NF;i++) if ($(i+1)=="ns/snapshot") print $i}')"
+  read -r s_sec s_kb < <(measure out/tools/supaudit check "$dir" --format json --output "$out/supaudit-$n.json")
+  read -r c_sec c_kb < <(measure "$conftest" test --policy "$cpol" --data policies/params.json --no-color --output json "$dir")
+  floor="$(awk -v ns="$floor_ns" -v n="$n" -v c="$cores" 'BEGIN {printf "%.2f", ns*n/c/1e9}')"
+  printf '%8s | %14s (%5d) | %14s (%5d) | %8s (%7.0f) | %16.1fx | %14.2fx\n' "$n" "$s_sec" "$((s_kb/1024))" "$c_sec" "$((c_kb/1024))" "$floor" "$floor_ns" \
+    "$(awk -v a="$c_sec" -v b="$s_sec" 'BEGIN {print a/b}')" "$(awk -v a="$s_sec" -v b="$floor" 'BEGIN {print a/b}')"
+done
+echo
+echo "supaudit: out/tools/supaudit check DIR --format json --output FILE"
+echo "conftest: conftest test --policy $cpol --data policies/params.json --output json DIR"
