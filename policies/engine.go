@@ -457,20 +457,23 @@ func inputValue(doc *facts.Document, answers []facts.Answer) (ast.Value, error) 
 }
 
 func (e *Engine) decodeResult(v any) (results.Result, error) {
-	var r results.Result
-	b, err := json.Marshal(v)
-	if err != nil {
-		return r, err
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&r); err != nil {
-		return r, fmt.Errorf("a policy produced a malformed result (%s): %s", err, truncate(string(b), 300))
+	r, ok := fastResult(v)
+	if !ok {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return r, err
+		}
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&r); err != nil {
+			return r, fmt.Errorf("a policy produced a malformed result (%s): %s", err, truncate(string(b), 300))
+		}
 	}
 	if !r.Status.Valid() {
 		return r, fmt.Errorf("step %s: a policy produced status %q; want one of pass, fail, warn, manual, not_applicable, unknown", r.Step, r.Status)
 	}
 	if r.Step == "" || r.Subject == "" || r.Message == "" {
+		b, _ := json.Marshal(v)
 		return r, fmt.Errorf("a policy produced a result without step, subject or message: %s", truncate(string(b), 300))
 	}
 	if _, ok := e.stepByID[r.Step]; !ok {

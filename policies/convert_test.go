@@ -1,0 +1,80 @@
+package policies
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/supaudit/supaudit/facts"
+	"github.com/supaudit/supaudit/results"
+)
+
+// TestFastResultMatchesJSON checks the direct conversion against the strict
+// JSON decoder on every result of every fixture.
+func TestFastResultMatchesJSON(t *testing.T) {
+	ctx := context.Background()
+	e, err := New(ctx, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob("../fixtures/snapshots/*.json")
+	if len(files) == 0 {
+		t.Fatal("no fixtures")
+	}
+	n := 0
+	for _, f := range files {
+		doc, err := facts.LoadFile(f, facts.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, _ := ast.InterfaceToValue(doc.Raw)
+		rs, err := e.pq.Eval(ctx, rego.EvalParsedInput(v))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, raw := range rs[0].Expressions[0].Value.([]any) {
+			fast, ok := fastResult(raw)
+			if !ok {
+				t.Fatalf("%s: fast conversion refused a valid result", f)
+			}
+			var slow results.Result
+			b, _ := json.Marshal(raw)
+			dec := json.NewDecoder(bytes.NewReader(b))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&slow); err != nil {
+				t.Fatal(err)
+			}
+			fb, _ := json.Marshal(fast)
+			sb, _ := json.Marshal(slow)
+			if diff := cmp.Diff(string(sb), string(fb)); diff != "" {
+				t.Fatalf("%s: conversions differ (-json +fast):\n%s", f, diff)
+			}
+			n++
+		}
+	}
+	t.Logf("%d results compared", n)
+}
+
+func TestDecodeResultRejectsMalformed(t *testing.T) {
+	e, err := New(context.Background(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, v := range map[string]any{
+		"extra member": map[string]any{"step": "SUP-01", "status": "pass", "subject": "s", "message": "m", "colour": "red"},
+		"bad status":   map[string]any{"step": "SUP-01", "status": "great", "subject": "s", "message": "m"},
+		"no subject":   map[string]any{"step": "SUP-01", "status": "pass", "message": "m"},
+		"unknown step": map[string]any{"step": "XYZ-9", "status": "pass", "subject": "s", "message": "m"},
+		"not object":   "pass",
+	} {
+		if _, err := e.decodeResult(v); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
