@@ -74,9 +74,20 @@ designated contains s if some s in lib.active_sups
 
 designated contains s if some s in lib.internet_sups
 
-port_evidence(s) := [lib.evidence(sprintf("servers[%s].ports[%d].reachable", [s.fqdn, p.port]), p.reachable) | some p in s.ports]
+# wsus_ports(s) are the ports WSUS is known to use on s: the SUP role's and
+# the WSUS web site's. Only probes of these ports say whether the SUP
+# answers; an answer on, say, a remote desktop port does not.
+wsus_ports(s) := {p.value | some k in ["http_port", "https_port"]; p := s.sup[k]; lib.known(p)} | {p.value | some k in ["port", "ssl_port"]; p := s.wsus[k]; lib.known(p)}
 
-answering(s) := [p.port | some p in s.ports; lib.is_true(p.reachable)]
+# probes(s) are the reachability checks that count for s: those of its WSUS
+# ports, or all of them when its WSUS ports are not known.
+probes(s) := [p | some p in object.get(s, "ports", []); p.port in wsus_ports(s)] if count(wsus_ports(s)) > 0
+
+probes(s) := object.get(s, "ports", []) if count(wsus_ports(s)) == 0
+
+port_evidence(s) := [lib.evidence(sprintf("servers[%s].ports[%d].reachable", [s.fqdn, p.port]), p.reachable) | some p in probes(s)]
+
+answering(s) := [p.port | some p in probes(s); lib.is_true(p.reachable)]
 
 # A designated SUP that answered on some port resolves and answers.
 sup_04 contains lib.result(rego.metadata.chain(), {
@@ -107,7 +118,7 @@ sup_04 contains lib.result(rego.metadata.chain(), {
 sup_04 contains lib.result(rego.metadata.chain(), {
 	"status": "fail",
 	"subject": s.fqdn,
-	"message": sprintf("%s does not answer on port %s", [s.fqdn, concat(", ", [sprintf("%d", [p.port]) | some p in s.ports])]),
+	"message": sprintf("%s does not answer on port %s", [s.fqdn, concat(", ", [sprintf("%d", [p.port]) | some p in probes(s)])]),
 	"evidence": port_evidence(s),
 	"remediation": [
 		sprintf("Check that IIS and the WSUS web site are running on %s.", [s.fqdn]),
@@ -115,9 +126,7 @@ sup_04 contains lib.result(rego.metadata.chain(), {
 	],
 }) if {
 	some s in designated
-	count(s.ports) > 0
-	count(answering(s)) == 0
-	every p in s.ports { lib.is_false(p.reachable) }
+	all_unreachable(s)
 	not lib.is_false(object.get(s, ["resolves"], {}))
 }
 
@@ -135,8 +144,8 @@ sup_04 contains lib.result(rego.metadata.chain(), {
 }
 
 all_unreachable(s) if {
-	count(s.ports) > 0
-	every p in s.ports { lib.is_false(p.reachable) }
+	count(probes(s)) > 0
+	every p in probes(s) { lib.is_false(p.reachable) }
 }
 
 # METADATA

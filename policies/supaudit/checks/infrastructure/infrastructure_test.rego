@@ -74,3 +74,19 @@ test_console_unknown if {
 	rs := infra.results with input as t.snapshot([ss, t.sup])
 	t.statuses(rs, "SUP-05") == {"unknown"}
 }
+
+test_answer_on_other_port_does_not_count if {
+	s := object.union(t.sup, {"ports": [{"port": 3389, "reachable": t.fact(true)}, {"port": 8530, "reachable": t.fact(false)}]})
+	rs := infra.results with input as t.snapshot([t.site_server, s])
+	some r in rs
+	r.step == "SUP-04"
+	r.subject == "SUP01.corp.example.com"
+	r.status == "fail"
+	r.message == "SUP01.corp.example.com does not answer on port 8530"
+}
+
+test_only_other_ports_probed_unknown if {
+	s := object.union(t.sup, {"ports": [{"port": 3389, "reachable": t.fact(true)}]})
+	rs := infra.results with input as t.snapshot([t.site_server, s])
+	t.statuses(rs, "SUP-04") == {"pass", "unknown"}
+}
