@@ -1,0 +1,94 @@
+package bundle
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"sort"
+
+	"github.com/supaudit/supaudit/facts"
+)
+
+// CollectFS is Collect over an in-memory (or any other) file system: each
+// top-level directory of fsys is one server's evidence, in the layout of
+// docs/evidence.md. It lets other collectors (the WinRM collector) hand the
+// evidence they gathered to the same parsers and fact extraction without
+// writing it to disk. name is used where Collect uses the bundle folder's
+// base name (the snapshot ID when the site code is unknown). Limits,
+// errors and the snapshot are as for Collect; top-level files are ignored.
+func CollectFS(ctx context.Context, fsys fs.FS, name string, opts Options) (*facts.Snapshot, error) {
+	des, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("bundle %s: %v", name, err)
+	}
+	sort.Slice(des, func(i, j int) bool { return des[i].Name() < des[j].Name() })
+	var evs []*evidence
+	var errs []string
+	for _, de := range des {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if !de.IsDir() {
+			continue
+		}
+		ev, err := openFS(ctx, fsys, de.Name(), opts)
+		if err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		evs = append(evs, ev)
+	}
+	if len(evs) == 0 && len(errs) == 0 {
+		return nil, fmt.Errorf("bundle %s: no server evidence (expected one folder per server; see docs/evidence.md)", name)
+	}
+	b := newBuilder(opts)
+	b.errs = errs
+	for _, ev := range evs {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		b.collectServer(ev)
+	}
+	return b.finish(name), nil
+}
+
+// openFS indexes the regular files below dir in fsys, as openDir does for
+// a folder on disk.
+func openFS(ctx context.Context, fsys fs.FS, dir string, opts Options) (*evidence, error) {
+	ev := newEvidence(dir, opts)
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", dir, err)
+	}
+	count := 0
+	err = fs.WalkDir(sub, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		count++
+		if count > opts.maxEntries() {
+			return fmt.Errorf("more than %d files (limit MaxZipEntries)", opts.maxEntries())
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, nerr := normalizeZipName(p)
+		if nerr != nil {
+			return nil
+		}
+		ev.add(&entry{rel: rel, size: info.Size(), open: func() (io.ReadCloser, error) { return sub.Open(p) }})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", dir, err)
+	}
+	return ev, nil
+}
