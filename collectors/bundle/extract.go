@@ -210,7 +210,7 @@ func (b *builder) collectServer(ev *evidence) {
 		}
 	}()
 	var m manifest
-	if e := ev.first("manifest.txt"); e != nil {
+	if e := ev.first(PathManifest); e != nil {
 		data, err := ev.readAll(e)
 		if err != nil {
 			b.errs = append(b.errs, err.Error())
@@ -262,12 +262,13 @@ func (b *builder) collectServer(ev *evidence) {
 	}
 
 	siteIndex := b.readWSUSRegistry(ev, srv)
+	b.readSetupLogs(ev, srv)
 	isSiteServer := b.readSMSRegistry(ev, srv)
 	if m.hasRole("site_server") && b.siteServer == nil {
 		b.siteServer = srv
 		setFact(&b.site.SiteServer, srv.FQDN, prov(host, ev.name+"/manifest.txt", m.lines["roles"]))
 	}
-	if e := ev.first("sitectrl.ct0", "**/sitectrl.ct0"); e != nil {
+	if e := ev.first(PathSiteControl, "**/"+PathSiteControl); e != nil {
 		b.sawSiteCtrl = true
 		if data, err := ev.readAll(e); err != nil {
 			b.errs = append(b.errs, err.Error())
@@ -311,6 +312,48 @@ func (b *builder) parseReg(ev *evidence, e *entry) *regfile.File {
 	return f
 }
 
+// pickReg returns, of the exports matching main and then pattern (in name
+// order, such as the gather scripts' Wow6432Node export
+// registry/wsus-setup-wow64.reg), the first that holds one of keys (in
+// either registry view); else the first that parses, else the first found
+// with a nil file (its parse error recorded). It returns a nil entry when
+// no export is in the evidence.
+func (b *builder) pickReg(ev *evidence, main, pattern string, keys ...string) (*entry, *regfile.File) {
+	var es []*entry
+	seen := map[*entry]bool{}
+	for _, p := range []string{main, pattern} {
+		for _, e := range ev.find(p) {
+			if !seen[e] {
+				seen[e] = true
+				es = append(es, e)
+			}
+		}
+	}
+	if len(es) == 0 {
+		return nil, nil
+	}
+	var firstE *entry
+	var firstF *regfile.File
+	for _, e := range es {
+		f := b.parseReg(ev, e)
+		if f == nil {
+			continue
+		}
+		for _, k := range keys {
+			if regKey(f, k) != nil {
+				return e, f
+			}
+		}
+		if firstF == nil {
+			firstE, firstF = e, f
+		}
+	}
+	if firstF != nil {
+		return firstE, firstF
+	}
+	return es[0], nil
+}
+
 func dword(v *regfile.Value) (uint64, bool) {
 	if v == nil || v.Deleted {
 		return 0, false
@@ -340,13 +383,12 @@ func (b *builder) readWSUSRegistry(ev *evidence, srv *facts.Server) int {
 		srv.WSUS = &facts.WSUS{}
 	}
 	w := srv.WSUS
-	e := ev.first("registry/wsus-setup.reg", "registry/wsus*.reg")
+	e, f := b.pickReg(ev, PathWSUSSetupReg, patternWSUSSetupReg, KeyWSUSSetup)
 	if e == nil {
 		setUnknown(&w.InstallType, "registry/wsus-setup.reg is not in the evidence", prov(host, ev.name+"/registry/wsus-setup.reg", 0))
 		return 0
 	}
 	src := ev.source(e)
-	f := b.parseReg(ev, e)
 	if f == nil {
 		setUnknown(&w.InstallType, "registry/wsus-setup.reg could not be read (see the collector errors)", prov(host, src, 0))
 		return 0
@@ -423,12 +465,11 @@ func rawValue(v *regfile.Value) string {
 // readSMSRegistry reads registry/sms.reg (site code, version, site
 // server) and reports whether this server is the site server.
 func (b *builder) readSMSRegistry(ev *evidence, srv *facts.Server) bool {
-	e := ev.first("registry/sms.reg", "registry/sms*.reg")
+	e, f := b.pickReg(ev, PathSMSReg, patternSMSReg, KeySMSIdentification, KeySMSSetup)
 	if e == nil {
 		return false
 	}
 	host, src := srv.FQDN, ev.source(e)
-	f := b.parseReg(ev, e)
 	if f == nil {
 		setUnknown(&b.site.Code, "registry/sms.reg could not be read (see the collector errors)", prov(host, src, 0))
 		return true
@@ -496,7 +537,7 @@ func lineOf(keys ...*regfile.Key) int {
 
 // readIIS reads iis/applicationHost.config or iis/metabase.xml.
 func (b *builder) readIIS(ev *evidence, srv *facts.Server, index int) {
-	e := ev.first("iis/applicationHost.config", "iis/metabase.xml", "iis/*.config", "iis/*.xml")
+	e := ev.first(PathAppHostConfig, PathMetabase, "iis/*.config", "iis/*.xml")
 	if e == nil {
 		return
 	}
@@ -561,7 +602,7 @@ func (b *builder) readCerts(ev *evidence, srv *facts.Server) {
 	host := srv.FQDN
 	var all []certs.Cert
 	var srcOf = map[*x509.Certificate]string{}
-	for _, e := range ev.find("certs/*.{cer,pem,crt}") {
+	for _, e := range ev.find(PathCerts) {
 		data, err := ev.readAll(e)
 		if err != nil {
 			b.errs = append(b.errs, err.Error())
@@ -579,7 +620,7 @@ func (b *builder) readCerts(ev *evidence, srv *facts.Server) {
 	}
 	roots := x509.NewCertPool()
 	nroots := 0
-	for _, e := range ev.find("certs/roots/*.{cer,pem,crt}") {
+	for _, e := range ev.find(PathRootCerts) {
 		data, err := ev.readAll(e)
 		if err != nil {
 			b.errs = append(b.errs, err.Error())
@@ -636,9 +677,8 @@ func (b *builder) readCerts(ev *evidence, srv *facts.Server) {
 // scanLog scans a log and its rolled-over predecessor (X.lo_ before
 // X.log), calling fn for every entry with the entry's source.
 func (b *builder) scanLog(ev *evidence, name string, fn func(src string, en cmlog.Entry)) bool {
-	stem := strings.TrimSuffix(name, ".log")
 	found := false
-	for _, pat := range []string{"logs/" + stem + ".lo_", "logs/" + name} {
+	for _, pat := range []string{logsDir + rolled(name), logsDir + name} {
 		for _, e := range ev.find(pat) {
 			found = true
 			data, err := ev.readAll(e)
@@ -661,7 +701,7 @@ func (b *builder) scanLog(ev *evidence, name string, fn func(src string, en cmlo
 
 // readWCM collects the successful WSUS connections in WCM.log.
 func (b *builder) readWCM(ev *evidence, host string) {
-	b.scanLog(ev, "WCM.log", func(src string, en cmlog.Entry) {
+	b.scanLog(ev, LogWCM, func(src string, en cmlog.Entry) {
 		m := reWCMConn.FindStringSubmatch(en.Text)
 		if m == nil {
 			return
@@ -680,7 +720,7 @@ func (b *builder) readSync(ev *evidence, host string) {
 	var last, lastOK *cmlog.Entry
 	var lastSrc, okSrc string
 	firstSrc := ""
-	found := b.scanLog(ev, "wsyncmgr.log", func(src string, en cmlog.Entry) {
+	found := b.scanLog(ev, LogWSyncMgr, func(src string, en cmlog.Entry) {
 		if firstSrc == "" {
 			firstSrc = src
 		}

@@ -1,0 +1,129 @@
+package bundle
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/supaudit/supaudit/collectors/evidence/cmlog"
+	"github.com/supaudit/supaudit/facts"
+)
+
+// SUPSetup.log (rolesetup.exe) and WSUSCtrl.log (SMS_WSUS_CONTROL_MANAGER)
+// lines read as evidence. The texts are verbatim from current-branch
+// Microsoft articles (domain-facts §3d, §3e); that ConfigMgr 2007 writes the
+// same texts is believed, NOT verified. These logs describe what happened
+// when the role was installed or last checked, not the present state, so
+// they never establish a fact on their own: they explain an unknown WSUS
+// install type or version, and a SUPSetup.log WSUS server version that
+// disagrees with the registry is recorded as a conflict.
+var (
+	reSetupStarted   = regexp.MustCompile(`(?i)^\s*SMSWSUS Setup Started`)
+	reSetupSupported = regexp.MustCompile(`(?i)^\s*Supported WSUS version found`)
+	reSetupServerVer = regexp.MustCompile(`(?i)^\s*Supported WSUS Server version \(([0-9]{1,5}(?:\.[0-9]{1,6}){1,3})\) is installed`)
+	reSetupNotFound  = regexp.MustCompile(`(?i)^\s*Did not find supported version`)
+	reSetupSuccess   = regexp.MustCompile(`(?i)^\s*Installation was successful`)
+	reCtrlLocalOK    = regexp.MustCompile(`(?i)^\s*Successfully connected to local WSUS server`)
+)
+
+// logMark is one log line kept as evidence.
+type logMark struct {
+	src  string
+	line int
+	text string
+	at   time.Time
+	has  bool
+}
+
+func markOf(src string, en cmlog.Entry) *logMark {
+	return &logMark{src: src, line: en.Line, text: strings.TrimSpace(en.Text), at: en.Time, has: en.HasTime}
+}
+
+// String renders the mark as `SUP01/logs/SUPSetup.log:5 (2026-11-02 10:12:02): "text"`.
+func (m *logMark) String() string {
+	when := ""
+	if m.has {
+		when = " (" + m.at.Format("2006-01-02 15:04:05") + ")"
+	}
+	text := m.text
+	if len(text) > 120 {
+		text = text[:120] + "..."
+	}
+	return fmt.Sprintf("%s:%d%s: %q", m.src, m.line, when, text)
+}
+
+// setupRun is what the last rolesetup run in SUPSetup.log said.
+type setupRun struct {
+	supported *logMark // "Supported WSUS version found"
+	version   string   // from "Supported WSUS Server version (X) is installed"
+	verMark   *logMark
+	notFound  *logMark // last "Did not find supported version ..."
+	success   *logMark // "Installation was successful"
+}
+
+// readSetupLogs reads SUPSetup.log and WSUSCtrl.log (each with its rolled
+// .lo_) of one server and adds what they say to its WSUS facts.
+func (b *builder) readSetupLogs(ev *evidence, srv *facts.Server) {
+	var run setupRun
+	b.scanLog(ev, LogSUPSetup, func(src string, en cmlog.Entry) {
+		switch {
+		case reSetupStarted.MatchString(en.Text):
+			run = setupRun{} // only the last run counts
+		case reSetupServerVer.MatchString(en.Text):
+			run.version = reSetupServerVer.FindStringSubmatch(en.Text)[1]
+			run.verMark = markOf(src, en)
+		case reSetupSupported.MatchString(en.Text):
+			run.supported = markOf(src, en)
+		case reSetupNotFound.MatchString(en.Text):
+			run.notFound = markOf(src, en)
+		case reSetupSuccess.MatchString(en.Text):
+			run.success = markOf(src, en)
+		}
+	})
+	var ctrlOK *logMark
+	b.scanLog(ev, LogWSUSCtrl, func(src string, en cmlog.Entry) {
+		if reCtrlLocalOK.MatchString(en.Text) {
+			ctrlOK = markOf(src, en)
+		}
+	})
+	if srv.WSUS == nil {
+		srv.WSUS = &facts.WSUS{}
+	}
+	w := srv.WSUS
+	var notes []string
+	switch {
+	case run.supported != nil || run.verMark != nil:
+		m := run.supported
+		if m == nil {
+			m = run.verMark
+		}
+		notes = append(notes, "SUPSetup.log found a supported WSUS version at role installation, "+m.String())
+	case run.notFound != nil:
+		notes = append(notes, "SUPSetup.log did not find a supported WSUS version at role installation, "+run.notFound.String())
+	}
+	if run.success != nil {
+		notes = append(notes, "the role installation succeeded, "+run.success.String())
+	}
+	if ctrlOK != nil {
+		notes = append(notes, "WSUSCtrl.log last connected to the local WSUS server, "+ctrlOK.String())
+	}
+	if len(notes) > 0 && w.InstallType != nil && w.InstallType.Value == nil {
+		w.InstallType.Unknown += "; " + strings.Join(notes, "; ") + " (log evidence of the past, not of the current state)"
+	}
+	if run.verMark == nil {
+		return
+	}
+	p := prov(srv.FQDN, run.verMark.src, run.verMark.line)
+	switch {
+	case w.Version == nil:
+		w.Version = facts.UnknownFact[string](fmt.Sprintf("no VersionString in the registry evidence; SUPSetup.log reported WSUS server version %s at role installation, %s (not necessarily the version installed now)", run.version, run.verMark), p)
+	case w.Version.Value == nil:
+		w.Version.Unknown += fmt.Sprintf("; SUPSetup.log reported WSUS server version %s at role installation, %s", run.version, run.verMark)
+	case *w.Version.Value != run.version:
+		w.Version.Conflicts = append(w.Version.Conflicts, facts.Observation[string]{Value: run.version, Provenance: p})
+	}
+	if it, ok := w.InstallType.Get(); ok && it != facts.InstallServer {
+		w.InstallType.Conflicts = append(w.InstallType.Conflicts, facts.Observation[string]{Value: facts.InstallServer, Provenance: p})
+	}
+}
