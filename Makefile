@@ -4,6 +4,7 @@ BIN     ?= bin/supaudit
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 SAMPLE  ?= fixtures/snapshots/native-remote-and-internet-sup.json
+SAMPLE_BUNDLE ?= fixtures/bundles/compliant
 BENCH_SIZES ?= 1000 10000
 
 .PHONY: help build test run lint bench fuzz verify golden clean
@@ -17,8 +18,9 @@ build: ## build bin/supaudit
 test: ## run every test: Go, Rego (through OPA's tester), golden files, fixtures
 	$(GO) test ./...
 
-run: build ## judge the bundled sample site and print the table
+run: build ## judge the sample snapshot, then the sample evidence bundle end to end (collect + check)
 	@$(BIN) check $(SAMPLE) --fail-on fail
+	@$(BIN) scan --bundle $(SAMPLE_BUNDLE) --fail-on fail
 
 verify: build ## judge every fixture against its expected results
 	$(BIN) verify fixtures
