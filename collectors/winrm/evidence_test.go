@@ -1,0 +1,91 @@
+package winrm
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/supaudit/supaudit/collectors/evidence/regfile"
+)
+
+func TestParseParts(t *testing.T) {
+	for _, tc := range []struct {
+		name, in string
+		want     map[int]string // "" = missing
+		err      string
+	}{
+		{name: "ok", in: "banner\r\nSUPAUDIT-PART 0 OK 5\r\naGVs\r\nbG8=\r\nSUPAUDIT-END 0\r\n", want: map[int]string{0: "hello"}},
+		{name: "missing", in: "SUPAUDIT-PART 0 MISSING ERROR: unable to find\nSUPAUDIT-PART 1 OK 0\n\nSUPAUDIT-END 1\n", want: map[int]string{0: "", 1: ""}},
+		{name: "cut in part", in: "SUPAUDIT-PART 0 OK 5\naGVs", err: "truncated"},
+		{name: "short", in: "SUPAUDIT-PART 0 OK 9\naGVsbG8=\nSUPAUDIT-END 0\n", err: "truncated"},
+		{name: "bad base64", in: "SUPAUDIT-PART 0 OK 5\naGV\nSUPAUDIT-END 0\n", err: "base64"},
+		{name: "bad header", in: "SUPAUDIT-PART x OK 5\n", err: "bad output header"},
+		{name: "wrong end", in: "SUPAUDIT-PART 0 OK 0\nSUPAUDIT-END 1\n", err: "garbled"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := parseParts([]byte(tc.in))
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("err %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %d parts, want %d", len(got), len(tc.want))
+			}
+			for i, w := range tc.want {
+				if string(got[i].data) != w {
+					t.Errorf("part %d = %q, want %q", i, got[i].data, w)
+				}
+			}
+		})
+	}
+}
+
+func FuzzParseParts(f *testing.F) {
+	f.Add([]byte("SUPAUDIT-PART 0 OK 5\r\naGVsbG8=\r\nSUPAUDIT-END 0\r\nSUPAUDIT-PART 1 MISSING x\n"))
+	f.Add([]byte("SUPAUDIT-PART 64 OK 0\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		parts, err := parseParts(b)
+		if err == nil && len(parts) > 65 {
+			t.Errorf("%d parts", len(parts))
+		}
+	})
+}
+
+// TestMergeRegExports: two reg.exe exports (64-bit and Wow6432Node views)
+// merge into one file the regfile parser reads both keys from.
+func TestMergeRegExports(t *testing.T) {
+	a := encodeUTF16LE(regHeader5 + "\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\SMS\\Identification]\r\n\"Site Code\"=\"ABC\"\r\n\r\n")
+	b := encodeUTF16LE(regHeader5 + "\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\Microsoft\\SMS\\Setup]\r\n\"Full Version\"=\"4.00.6487.2000\"\r\n\r\n")
+	m, err := mergeRegExports([][]byte{a, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := regfile.ParseBytes(m, "merged.reg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Key(`HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\SMS\Identification`) == nil || f.Key(`HKEY_LOCAL_MACHINE\SOFTWARE\Wow6432Node\Microsoft\SMS\Setup`) == nil {
+		t.Errorf("merged export lacks a key")
+	}
+	if _, err := mergeRegExports([][]byte{a, []byte("REGEDIT4\r\n")}); err == nil {
+		t.Errorf("an ANSI export merged without error")
+	}
+	e, err := regfile.ParseBytes(emptyRegExport(), "empty.reg")
+	if err != nil || len(e.Keys) != 0 {
+		t.Errorf("empty export: %v, %+v", err, e)
+	}
+	if !bytes.HasPrefix(m, []byte{0xFF, 0xFE}) {
+		t.Errorf("merged export has no BOM")
+	}
+}
+
+func TestRedact(t *testing.T) {
+	if got := redact("bad pass p@ss in here", "p@ss"); strings.Contains(got, "p@ss") {
+		t.Errorf("redact left the secret: %q", got)
+	}
+}
