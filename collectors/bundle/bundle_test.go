@@ -427,6 +427,30 @@ func FuzzCollectZip(f *testing.F) {
 	w.Write([]byte(regHeader + `[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Update Services\Server\Setup]` + "\r\n\"InstallType\"=dword:00000001\r\n"))
 	zw.Close()
 	f.Add(buf.Bytes())
+	// Every sample server's evidence, zipped: seeds that reach every parser.
+	for _, server := range []string{"SCCM01", "SUP01", "SUPINET01"} {
+		var zb bytes.Buffer
+		zw := zip.NewWriter(&zb)
+		root := filepath.Join(compliantDir, server)
+		_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, _ := filepath.Rel(root, p)
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			w, err := zw.Create(filepath.ToSlash(rel))
+			if err != nil {
+				return err
+			}
+			_, err = w.Write(data)
+			return err
+		})
+		zw.Close()
+		f.Add(zb.Bytes())
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		dir := t.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, "S.zip"), data, 0o644); err != nil {

@@ -547,6 +547,10 @@ func (b *builder) readIIS(ev *evidence, srv *facts.Server, index int) {
 		b.errs = append(b.errs, err.Error())
 		return
 	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		b.errorf("%s: the file is empty (an IIS configuration file is XML)", src)
+		return
+	}
 	cfg, err := iisconfig.ParseBytes(data, src)
 	if err != nil {
 		b.errs = append(b.errs, err.Error())
