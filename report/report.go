@@ -87,7 +87,7 @@ type Options struct {
 }
 
 // Formats lists the --format values.
-func Formats() []string { return []string{"table", "json"} }
+func Formats() []string { return []string{"table", "json", "junit", "sarif", "markdown", "html"} }
 
 // Get returns the reporter for a format, writing to w.
 func Get(format string, w io.Writer, opts Options) (Reporter, error) {
@@ -96,6 +96,14 @@ func Get(format string, w io.Writer, opts Options) (Reporter, error) {
 		return &Table{W: w, Color: opts.Color, Width: opts.Width}, nil
 	case "json":
 		return &JSON{W: w}, nil
+	case "junit":
+		return &JUnit{W: w}, nil
+	case "sarif":
+		return &SARIF{W: w}, nil
+	case "markdown":
+		return &Markdown{W: w}, nil
+	case "html":
+		return &HTML{W: w}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q: want one of %s", format, strings.Join(Formats(), ", "))
 }
@@ -131,4 +139,23 @@ func WriteFileAtomic(path string, fn func(w io.Writer) error) (err error) {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// HistoryReporter renders a history of runs (supaudit report --history).
+type HistoryReporter interface {
+	History(ctx context.Context, v *HistoryView) error
+}
+
+// HistoryFormats lists the supaudit report --format values.
+func HistoryFormats() []string { return []string{"html", "markdown"} }
+
+// GetHistory returns the history reporter for a format, writing to w.
+func GetHistory(format string, w io.Writer) (HistoryReporter, error) {
+	switch format {
+	case "html":
+		return &HTML{W: w}, nil
+	case "markdown":
+		return &Markdown{W: w}, nil
+	}
+	return nil, fmt.Errorf("unknown format %q: want one of %s", format, strings.Join(HistoryFormats(), ", "))
 }

@@ -114,6 +114,8 @@ func remediationText(res results.Result) string {
 	switch res.Status {
 	case results.Pass, results.NotApplicable:
 		return ""
+	case results.Waived:
+		return waivedText(res)
 	}
 	var b strings.Builder
 	if len(res.Remediation) > 0 {

@@ -23,6 +23,12 @@ const (
 	Unknown       Status = "unknown"
 )
 
+// Waived is given by supaudit check --waivers, never by a policy, to a
+// result whose step and subject an unexpired waiver covers. It ranks 0 (it
+// never fails a run) and is not in Statuses, so summaries count it only
+// when present; the result's Waiver field keeps the original status.
+const Waived Status = "waived"
+
 // Statuses lists every status in report order, worst first.
 var Statuses = []Status{Fail, Unknown, Warn, Manual, NotApplicable, Pass}
 
@@ -105,6 +111,8 @@ type Result struct {
 	Remediation []string `json:"remediation"`
 	// MoreInformation is the checklist's "More Information" topic.
 	MoreInformation string `json:"more_information"`
+	// Waiver is set when a waiver changed the status to Waived.
+	Waiver *Waiver `json:"waiver,omitempty"`
 }
 
 // Summary counts results per status.
@@ -147,6 +155,9 @@ func (s Summary) String() string {
 		if n := s[st]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, st))
 		}
+	}
+	if n := s[Waived]; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s", n, Waived))
 	}
 	if len(parts) == 0 {
 		return "no results"

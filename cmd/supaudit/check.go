@@ -70,6 +70,9 @@ type checkFlags struct {
 	answers string
 	noColor bool
 	maxSize int64
+	// waivers and history: see waivers.go.
+	waivers string
+	history string
 }
 
 func newCheckCmd(e *env) *cobra.Command {
@@ -103,6 +106,8 @@ shell does not expand them; an expanded list works too).
 	fl.StringVar(&f.answers, "answers", "", "YAML file attesting manual steps (who, when, note); see docs/answers.md")
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the table (colour is used only on a terminal; NO_COLOR is honoured)")
 	fl.Int64Var(&f.maxSize, "max-size", facts.DefaultMaxSize, "largest snapshot file to read, in bytes")
+	registerWaiverFlag(cmd, &f)
+	fl.StringVar(&f.history, "history", "", "keep this run as one JSON report file in this directory (atomically), for supaudit report --history")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"fail", "unknown", "warn", "manual"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -137,6 +142,10 @@ func runCheck(ctx context.Context, e *env, f *checkFlags, args []string) error {
 	toTerminal := f.output == "" && isTerminal(e.stdout)
 	opts := report.Options{Color: toTerminal && !f.noColor && os.Getenv("NO_COLOR") == "", Width: terminalWidth()}
 	header := report.Header{Tool: report.Tool{Name: "supaudit", Version: toolVersion()}, GeneratedAt: now().UTC(), FailOn: failOn}
+	post, err := newPostJudge(f, header.GeneratedAt)
+	if err != nil {
+		return err
+	}
 	var trailer report.Trailer
 	write := func(w io.Writer) error {
 		r, err := report.Get(f.format, w, opts)
@@ -144,7 +153,7 @@ func runCheck(ctx context.Context, e *env, f *checkFlags, args []string) error {
 			return err
 		}
 		trailer, err = streamReport(ctx, r, header, func(emit func(report.SnapshotResults) error) []string {
-			return judgeStream(ctx, engine, files, answers, f.maxSize, emit)
+			return judgeStream(ctx, engine, files, answers, f.maxSize, post.wrap(emit))
 		})
 		return err
 	}
@@ -160,6 +169,9 @@ func runCheck(ctx context.Context, e *env, f *checkFlags, args []string) error {
 	}
 	if ctx.Err() != nil {
 		return usageError(fmt.Errorf("interrupted"))
+	}
+	if err := post.finish(ctx, e, header, trailer); err != nil {
+		return err
 	}
 	if len(trailer.Errors) > 0 {
 		for _, m := range trailer.Errors {

@@ -47,6 +47,7 @@ facts are reported unknown.
 	fl.StringVar(&f.answers, "answers", "", "YAML file attesting manual steps (who, when, note); see docs/answers.md")
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the table (colour is used only on a terminal; NO_COLOR is honoured)")
 	fl.StringVar(&f.snapshot, "snapshot", "", "also write the collected snapshot to this file (atomically)")
+	registerWaiverFlag(cmd, &f.checkFlags)
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"fail", "unknown", "warn", "manual"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -74,6 +75,10 @@ func runScan(ctx context.Context, e *env, f *scanFlags) error {
 			return usageError(err)
 		}
 	}
+	post, err := newPostJudge(&f.checkFlags, now().UTC())
+	if err != nil {
+		return err
+	}
 	data, doc, err := f.collect(ctx, e)
 	if err != nil {
 		return err
@@ -90,7 +95,8 @@ func runScan(ctx context.Context, e *env, f *scanFlags) error {
 	if err != nil {
 		return usageError(fmt.Errorf("%s: %w", f.bundle, err))
 	}
-	snaps := []report.SnapshotResults{{ID: doc.Snapshot.ID, File: f.bundle, Results: rs}}
+	snaps := []report.SnapshotResults{post.apply(report.SnapshotResults{ID: doc.Snapshot.ID, File: f.bundle, Results: rs})}
+	post.notes(e)
 	rep := report.New(report.Tool{Name: "supaudit", Version: toolVersion()}, now(), failOn, snaps, nil)
 	toTerminal := f.output == "" && isTerminal(e.stdout)
 	opts := report.Options{Color: toTerminal && !f.noColor && os.Getenv("NO_COLOR") == "", Width: terminalWidth()}

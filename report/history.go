@@ -1,0 +1,129 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/bmatcuk/doublestar/v4"
+)
+
+// DefaultMaxHistoryFile caps one history file read by LoadHistory (64 MiB).
+const DefaultMaxHistoryFile = 64 << 20
+
+// DefaultMaxHistoryRuns caps the runs LoadHistory reads (the newest are
+// kept).
+const DefaultMaxHistoryRuns = 1000
+
+// WriteHistory keeps a run in dir as one JSON report (supaudit/report/v1)
+// named by the run's UTC time and a short hash of its content, such as
+// 20261125T120000Z-3f2a9c1d.json, written atomically. It returns the path.
+func WriteHistory(ctx context.Context, dir string, r *Report) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("history %s: %w", dir, err)
+	}
+	var buf bytes.Buffer
+	if err := (&JSON{W: &buf}).Report(ctx, r); err != nil {
+		return "", fmt.Errorf("history %s: %w", dir, err)
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	name := r.GeneratedAt.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(sum[:4]) + ".json"
+	path := filepath.Join(dir, name)
+	if err := WriteFileAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(buf.Bytes())
+		return err
+	}); err != nil {
+		return "", err
+	}
+	return path, nil
+}
+
+// HistoryOptions bound LoadHistory.
+type HistoryOptions struct {
+	// MaxFile caps one file; 0 means DefaultMaxHistoryFile.
+	MaxFile int64
+	// MaxRuns caps the runs kept (the newest); 0 means DefaultMaxHistoryRuns.
+	MaxRuns int
+}
+
+// LoadHistory reads every JSON report (**/*.json) below dir and returns
+// them sorted by generated_at (oldest first). A file that is not a
+// supaudit/report/v1 report is an error naming the file.
+func LoadHistory(ctx context.Context, dir string, opts HistoryOptions) ([]*Report, error) {
+	if opts.MaxFile <= 0 {
+		opts.MaxFile = DefaultMaxHistoryFile
+	}
+	if opts.MaxRuns <= 0 {
+		opts.MaxRuns = DefaultMaxHistoryRuns
+	}
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("history %s: %w", dir, err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("history %s: not a directory", dir)
+	}
+	matches, err := doublestar.Glob(os.DirFS(dir), "**/*.json", doublestar.WithFilesOnly())
+	if err != nil {
+		return nil, fmt.Errorf("history %s: %w", dir, err)
+	}
+	if len(matches) == 0 {
+		return nil, fmt.Errorf("history %s: no *.json run files (write them with supaudit check --history %s)", dir, dir)
+	}
+	sort.Strings(matches)
+	if len(matches) > opts.MaxRuns {
+		// Names start with the UTC time, so the last ones are the newest.
+		matches = matches[len(matches)-opts.MaxRuns:]
+	}
+	runs := make([]*Report, 0, len(matches))
+	for _, m := range matches {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		path := filepath.Join(dir, filepath.FromSlash(m))
+		r, err := ReadReportFile(path, opts.MaxFile)
+		if err != nil {
+			return nil, err
+		}
+		runs = append(runs, r)
+	}
+	sort.SliceStable(runs, func(i, j int) bool { return runs[i].GeneratedAt.Before(runs[j].GeneratedAt) })
+	return runs, nil
+}
+
+// ReadReportFile reads one JSON report (supaudit/report/v1), at most max
+// bytes.
+func ReadReportFile(path string, max int64) (*Report, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("report %s: %w", path, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("report %s: %w", path, err)
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("report %s: larger than %d bytes", path, max)
+	}
+	return ParseReport(path, data)
+}
+
+// ParseReport decodes a JSON report; name is used in errors.
+func ParseReport(name string, data []byte) (*Report, error) {
+	var r Report
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("report %s: %w", name, err)
+	}
+	if r.Schema != SchemaV1 {
+		return nil, fmt.Errorf("report %s: schema %q, want %q", name, r.Schema, SchemaV1)
+	}
+	return &r, nil
+}

@@ -1,0 +1,432 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/supaudit/supaudit/results"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+
+var testNow = time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)
+
+func loadRun(t testing.TB, name string) *Report {
+	t.Helper()
+	r, err := ReadReportFile(filepath.Join("testdata", "history", name), DefaultMaxHistoryFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./report -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", name, diff)
+	}
+}
+
+func render(t *testing.T, format string, r *Report) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	rep, err := Get(format, &buf, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rep.Report(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestGoldenFormats(t *testing.T) {
+	for _, tc := range []struct{ run, format, golden string }{
+		{"run2.json", "junit", "run2.junit.xml"},
+		{"run2.json", "sarif", "run2.sarif"},
+		{"run2.json", "markdown", "run2.md"},
+		{"run2.json", "html", "run2.html"},
+		{"run1.json", "junit", "run1.junit.xml"},
+		{"run1.json", "sarif", "run1.sarif"},
+		{"run1.json", "markdown", "run1.md"},
+	} {
+		t.Run(tc.golden, func(t *testing.T) {
+			golden(t, tc.golden, render(t, tc.format, loadRun(t, tc.run)))
+		})
+	}
+}
+
+func historyView(t testing.TB) *HistoryView {
+	t.Helper()
+	runs, err := LoadHistory(context.Background(), filepath.Join("testdata", "history"), HistoryOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := NewHistoryView(runs, Tool{Name: "supaudit", Version: "test"}, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func TestGoldenHistory(t *testing.T) {
+	v := historyView(t)
+	for _, format := range HistoryFormats() {
+		var buf bytes.Buffer
+		h, err := GetHistory(format, &buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := h.History(context.Background(), v); err != nil {
+			t.Fatal(err)
+		}
+		ext := map[string]string{"html": "html", "markdown": "md"}[format]
+		golden(t, "history."+ext, buf.Bytes())
+	}
+}
+
+func TestHistoryView(t *testing.T) {
+	v := historyView(t)
+	if v.Runs != 2 || v.Previous == nil || !v.Latest.GeneratedAt.Equal(time.Date(2026, 11, 1, 6, 0, 0, 0, time.UTC)) {
+		t.Fatalf("runs %d, latest %v: want 2 runs sorted by generated_at", v.Runs, v.Latest.GeneratedAt)
+	}
+	if len(v.Trend) != 2 || len(v.Chart.Points) != 2 {
+		t.Fatalf("trend %d points, chart %d: want 2", len(v.Trend), len(v.Chart.Points))
+	}
+	// The failed sync of litware was waived in run 2: fixed, not open.
+	var fixed []string
+	for _, c := range v.Fixed {
+		fixed = append(fixed, c.Snapshot+"/"+c.Step+"/"+string(c.After))
+	}
+	if !contains(fixed, "litware-lit-wsus2/SUP-14/waived") {
+		t.Errorf("fixed = %v, want litware-lit-wsus2/SUP-14/waived", fixed)
+	}
+	var newFail []string
+	for _, c := range v.NewFailures {
+		newFail = append(newFail, c.Snapshot+"/"+c.Step)
+	}
+	if !contains(newFail, "alpineskihouse-ash-two-active/SUP-04") {
+		t.Errorf("new failures = %v, want alpineskihouse-ash-two-active/SUP-04", newFail)
+	}
+	if !contains(v.NewHosts, "alpineskihouse-ash-two-active (new site)") {
+		t.Errorf("new hosts = %v", v.NewHosts)
+	}
+	for i := 1; i < len(v.Open); i++ {
+		if !stepLess(v.Open[i-1].Step, v.Open[i].Step) {
+			t.Errorf("open failures not in checklist order: %s before %s", v.Open[i-1].Step, v.Open[i].Step)
+		}
+	}
+}
+
+func contains(xs []string, x string) bool {
+	for _, s := range xs {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+func TestDiffResults(t *testing.T) {
+	res := func(step, subject string, s results.Status) results.Result {
+		return results.Result{Step: step, Subject: subject, Status: s}
+	}
+	before := []SnapshotResults{{ID: "a", Results: []results.Result{
+		res("SUP-06", "h1", results.Pass), res("SUP-14", "site", results.Fail), res("SUP-08", "h1", results.Warn), res("SUP-04", "old", results.Pass),
+	}}}
+	after := []SnapshotResults{{ID: "a", Results: []results.Result{
+		res("SUP-06", "h1", results.Fail), res("SUP-14", "site", results.Pass), res("SUP-08", "h1", results.Warn), res("SUP-04", "new", results.Unknown),
+	}}}
+	got := DiffResults(before, after)
+	want := []string{"SUP-04/new/-/unknown/worse", "SUP-04/old/pass/-/", "SUP-06/h1/pass/fail/worse", "SUP-14/site/fail/pass/"}
+	var gs []string
+	for _, c := range got {
+		w := ""
+		if c.Worse {
+			w = "worse"
+		}
+		gs = append(gs, fmt.Sprintf("%s/%s/%s/%s/%s", c.Step, c.Subject, orDash(c.Before), orDash(c.After), w))
+	}
+	gs2 := strings.ReplaceAll(strings.Join(gs, ","), "—", "-")
+	if diff := cmp.Diff(strings.Join(want, ","), gs2); diff != "" {
+		t.Errorf("DiffResults (-want +got):\n%s", diff)
+	}
+}
+
+// TestSARIFSchema validates the SARIF output against
+// testdata/sarif-2.1.0-subset.schema.json: the OASIS schema file is not
+// reachable from the build machine and go-sarif does not ship it, so the
+// test uses a subset written from the SARIF 2.1.0 specification (see the
+// schema's $comment).
+func TestSARIFSchema(t *testing.T) {
+	f, err := os.Open(filepath.Join("testdata", "sarif-2.1.0-subset.schema.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	if err := c.AddResource("sarif.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile("sarif.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, run := range []string{"run1.json", "run2.json"} {
+		out := render(t, "sarif", loadRun(t, run))
+		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sch.Validate(inst); err != nil {
+			t.Errorf("%s: SARIF does not validate: %v", run, err)
+		}
+	}
+	// The schema must reject what go-sarif writes for a suppression (null
+	// guid and location), the reason waived results are not suppressions.
+	bad := `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x"}},"results":[{"message":{"text":"m"},"suppressions":[{"kind":"external","guid":null}]}]}]}`
+	inst, _ := jsonschema.UnmarshalJSON(strings.NewReader(bad))
+	if sch.Validate(inst) == nil {
+		t.Error("subset schema accepts a null suppression guid")
+	}
+}
+
+// JUnit XML structure, as the Jenkins/Ant JUnit schema (junit-10.xsd)
+// defines it: no XSD validator is available to Go tests without cgo, so
+// the check decodes into the schema's elements and verifies what the XSD
+// requires (required attributes, at most one of failure/error/skipped per
+// test case, counts equal to the cases).
+type xTestsuites struct {
+	XMLName xml.Name     `xml:"testsuites"`
+	Tests   int          `xml:"tests,attr"`
+	Fails   int          `xml:"failures,attr"`
+	Errors  int          `xml:"errors,attr"`
+	Suites  []xTestsuite `xml:"testsuite"`
+}
+
+type xTestsuite struct {
+	Name      string      `xml:"name,attr"`
+	Tests     *int        `xml:"tests,attr"`
+	Failures  *int        `xml:"failures,attr"`
+	Errors    *int        `xml:"errors,attr"`
+	Skipped   int         `xml:"skipped,attr"`
+	Timestamp string      `xml:"timestamp,attr"`
+	Cases     []xTestcase `xml:"testcase"`
+	Other     []xml.Name  `xml:",any"`
+}
+
+type xTestcase struct {
+	Name      string    `xml:"name,attr"`
+	Classname string    `xml:"classname,attr"`
+	Failure   []xResult `xml:"failure"`
+	Error     []xResult `xml:"error"`
+	Skipped   []xResult `xml:"skipped"`
+}
+
+type xResult struct {
+	Message string `xml:"message,attr"`
+	Text    string `xml:",chardata"`
+}
+
+func TestJUnitStructure(t *testing.T) {
+	out := render(t, "junit", loadRun(t, "run2.json"))
+	var ts xTestsuites
+	if err := xml.Unmarshal(out, &ts); err != nil {
+		t.Fatal(err)
+	}
+	total, fails, errs := 0, 0, 0
+	for _, s := range ts.Suites {
+		if s.Name == "" || s.Tests == nil || s.Failures == nil || s.Errors == nil {
+			t.Fatalf("suite %q lacks a required attribute (name, tests, failures, errors)", s.Name)
+		}
+		if _, err := time.Parse(time.RFC3339, s.Timestamp); err != nil {
+			t.Errorf("suite %s: timestamp %q is not ISO 8601", s.Name, s.Timestamp)
+		}
+		var f, e, sk int
+		for _, c := range s.Cases {
+			if c.Name == "" || c.Classname == "" {
+				t.Errorf("suite %s: case without name or classname", s.Name)
+			}
+			if n := len(c.Failure) + len(c.Error) + len(c.Skipped); n > 1 {
+				t.Errorf("%s: %d of failure/error/skipped, the schema allows one", c.Name, n)
+			}
+			f += len(c.Failure)
+			e += len(c.Error)
+			sk += len(c.Skipped)
+			for _, r := range c.Failure {
+				if !strings.Contains(r.Text, "1. ") {
+					t.Errorf("%s: failure text %q is not the remediation", c.Name, r.Text)
+				}
+			}
+		}
+		if *s.Tests != len(s.Cases) || *s.Failures != f || *s.Errors != e || s.Skipped != sk {
+			t.Errorf("suite %s: counts tests=%d failures=%d errors=%d skipped=%d, cases say %d %d %d %d",
+				s.Name, *s.Tests, *s.Failures, *s.Errors, s.Skipped, len(s.Cases), f, e, sk)
+		}
+		total += len(s.Cases)
+		fails += f
+		errs += e
+	}
+	if ts.Tests != total || ts.Fails != fails || ts.Errors != errs {
+		t.Errorf("testsuites counts %d/%d/%d, cases %d/%d/%d", ts.Tests, ts.Fails, ts.Errors, total, fails, errs)
+	}
+	if len(ts.Suites) != 4 {
+		t.Errorf("%d suites, want one per snapshot (4)", len(ts.Suites))
+	}
+}
+
+func TestWriteHistoryAtomicAndLoad(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "history")
+	ctx := context.Background()
+	for _, run := range []string{"run2.json", "run1.json"} {
+		path, err := WriteHistory(ctx, dir, loadRun(t, run))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasSuffix(path, ".json") || !strings.HasPrefix(filepath.Base(path), "2026") {
+			t.Errorf("history file %s: want <UTC time>-<hash>.json", path)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Fatalf("%d files in history, want 2 (no temporary files left)", len(entries))
+	}
+	runs, err := LoadHistory(ctx, dir, HistoryOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !runs[0].GeneratedAt.Before(runs[1].GeneratedAt) {
+		t.Error("runs not sorted by generated_at")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "zz.json"), []byte(`{"schema":"other"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadHistory(ctx, dir, HistoryOptions{}); err == nil || !strings.Contains(err.Error(), "zz.json") {
+		t.Errorf("foreign file: err = %v, want one naming zz.json", err)
+	}
+}
+
+// TestHTMLInChromium opens the history report in headless Chromium and
+// checks the rendered DOM has the summary and the chart with both series,
+// and saves a screenshot under the test's temporary directory.
+func TestHTMLInChromium(t *testing.T) {
+	bin, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium is not installed (Debian package chromium, listed in .ci/packages.d/html.txt)")
+	}
+	dir := t.TempDir()
+	page := filepath.Join(dir, "compliance.html")
+	var buf bytes.Buffer
+	if err := (&HTML{W: &buf}).History(context.Background(), historyView(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(page, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	chrome := func(extra ...string) []byte {
+		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		defer cancel()
+		args := append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+			"--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+			"--user-data-dir=" + filepath.Join(dir, "profile"), "--window-size=1200,1600"}, extra...)
+		args = append(args, "file://"+filepath.ToSlash(page))
+		cmd := exec.CommandContext(ctx, bin, args...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("chromium: %v\n%s", err, stderr.String())
+		}
+		return out
+	}
+	dom := string(chrome("--dump-dom"))
+	for _, want := range []string{
+		`<table id="sites">`, "litware-lit-wsus2", "Summary per step",
+		`<svg id="trend-chart"`, `class="series series-results"`, `class="series series-sites"`,
+		"New failures", "Remediation of open failures",
+	} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("rendered DOM lacks %q", want)
+		}
+	}
+	shot := filepath.Join(dir, "shot.png")
+	chrome("--screenshot=" + shot)
+	st, err := os.Stat(shot)
+	if err != nil || st.Size() < 10_000 {
+		t.Fatalf("screenshot %s: %v (size %d)", shot, err, sizeOf(st))
+	}
+	t.Logf("screenshot: %s (%d bytes)", shot, st.Size())
+}
+
+func sizeOf(st os.FileInfo) int64 {
+	if st == nil {
+		return 0
+	}
+	return st.Size()
+}
+
+// BenchmarkHTMLHistory renders the HTML history report of 100 runs over 50
+// sites (about 75,000 results), loading excluded.
+func BenchmarkHTMLHistory(b *testing.B) {
+	base := loadRun(b, "run1.json")
+	runs := make([]*Report, 100)
+	for i := range runs {
+		r := *base
+		r.GeneratedAt = base.GeneratedAt.AddDate(0, 0, i)
+		r.Snapshots = nil
+		for s := 0; s < 50; s++ {
+			src := base.Snapshots[s%len(base.Snapshots)]
+			snap := src
+			snap.ID = fmt.Sprintf("site-%02d", s)
+			snap.Results = append([]results.Result(nil), src.Results...)
+			if (i+s)%7 == 0 {
+				snap.Results[5].Status = results.Fail
+			}
+			r.Snapshots = append(r.Snapshots, snap)
+		}
+		runs[i] = &r
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		v, err := NewHistoryView(runs, Tool{Name: "supaudit"}, testNow)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := (&HTML{W: &buf}).History(context.Background(), v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
