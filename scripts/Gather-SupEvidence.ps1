@@ -80,11 +80,18 @@ if (-not (Test-Path -LiteralPath $regExe)) { $regExe = 'reg.exe' }
 # Export-Reg exports Key to the file Rel below OutDir with reg.exe (read-only).
 # View is 64 or 32: the /reg:64 or /reg:32 switch where reg.exe has it (Vista,
 # Server 2008 and later); without it, the key is exported as this reg.exe sees it.
-function Export-Reg([string]$Key, [string]$Rel, [int]$View) {
+# With EmptyIfAbsent, a missing key is recorded as an export holding no key
+# (for the WSUS Setup key: WSUS 3.0 is not installed, docs/evidence.md).
+function Export-Reg([string]$Key, [string]$Rel, [int]$View, [bool]$EmptyIfAbsent) {
     $file = Join-Path $OutDir $Rel
     $out = & $regExe query $Key 2>&1
     if ($LASTEXITCODE -ne 0) {
-        Note-Missing $Rel ('key {0} not found ({1})' -f $Key, (($out | Out-String).Trim()))
+        $why = 'key {0} not found ({1})' -f $Key, (($out | Out-String).Trim())
+        if ($EmptyIfAbsent) {
+            [IO.File]::WriteAllText($file, "Windows Registry Editor Version 5.00`r`n`r`n", [Text.Encoding]::Unicode)
+            $why += '; an export holding no key was written'
+        }
+        Note-Missing $Rel $why
         return $false
     }
     $out = & $regExe export $Key $file /y ('/reg:{0}' -f $View) 2>&1
@@ -101,11 +108,11 @@ function Export-Reg([string]$Key, [string]$Rel, [int]$View) {
 # Registry: WSUS setup key and ConfigMgr (SMS) keys, 64- and 32-bit views.
 # The 32-bit view is exported by its Wow6432Node path so that both views
 # stay distinguishable; supaudit looks for the keys under both.
-[void](Export-Reg 'HKLM\SOFTWARE\Microsoft\Update Services\Server\Setup' 'registry\wsus-setup.reg' 64)
-[void](Export-Reg 'HKLM\SOFTWARE\Microsoft\SMS' 'registry\sms.reg' 64)
+[void](Export-Reg 'HKLM\SOFTWARE\Microsoft\Update Services\Server\Setup' 'registry\wsus-setup.reg' 64 $true)
+[void](Export-Reg 'HKLM\SOFTWARE\Microsoft\SMS' 'registry\sms.reg' 64 $false)
 if ($is64) {
-    [void](Export-Reg 'HKLM\SOFTWARE\Wow6432Node\Microsoft\Update Services\Server\Setup' 'registry\wsus-setup-wow64.reg' 64)
-    [void](Export-Reg 'HKLM\SOFTWARE\Wow6432Node\Microsoft\SMS' 'registry\sms-wow64.reg' 64)
+    [void](Export-Reg 'HKLM\SOFTWARE\Wow6432Node\Microsoft\Update Services\Server\Setup' 'registry\wsus-setup-wow64.reg' 64 $false)
+    [void](Export-Reg 'HKLM\SOFTWARE\Wow6432Node\Microsoft\SMS' 'registry\sms-wow64.reg' 64 $false)
 }
 
 # Read-RegValue reads one value read-only, in the 32-bit view first (ConfigMgr

@@ -50,7 +50,7 @@ rem Registry: WSUS setup key and ConfigMgr (SMS) keys, 64- and 32-bit views.
 rem The 32-bit view is exported by its Wow6432Node path (both views stay
 rem distinguishable); /reg:64 where reg.exe has it (Vista / Server 2008 and
 rem later), else the key as this reg.exe sees it.
-call :export "HKLM\SOFTWARE\Microsoft\Update Services\Server\Setup" "registry\wsus-setup.reg"
+call :export "HKLM\SOFTWARE\Microsoft\Update Services\Server\Setup" "registry\wsus-setup.reg" empty
 call :export "HKLM\SOFTWARE\Microsoft\SMS" "registry\sms.reg"
 if defined IS64 (
   call :export "HKLM\SOFTWARE\Wow6432Node\Microsoft\Update Services\Server\Setup" "registry\wsus-setup-wow64.reg"
@@ -148,11 +148,18 @@ echo evidence written to %OUT% - what could not be collected is listed in manife
 endlocal
 exit /b 0
 
-rem :export KEY REL - reg export KEY to OUT\REL (read-only), or note why not.
+rem :export KEY REL [empty] - reg export KEY to OUT\REL (read-only), or note
+rem why not; with "empty", a missing key is written as an export holding no
+rem key (for the WSUS Setup key: WSUS 3.0 is not installed).
 :export
 "%REG%" query "%~1" >nul 2>&1
 if errorlevel 1 (
-  call :nc "%~2: key %~1 not found"
+  if /i "%~3"=="empty" (
+    > "%OUT%\%~2" echo REGEDIT4
+    call :nc "%~2: key %~1 not found; an export holding no key was written"
+  ) else (
+    call :nc "%~2: key %~1 not found"
+  )
   goto :eof
 )
 "%REG%" export "%~1" "%OUT%\%~2" /y /reg:64 >nul 2>&1
@@ -168,7 +175,11 @@ for /f "tokens=1,2,*" %%a in ('"%SYS32%\netsh.exe" http show sslcert 2^>nul') do
   if /i "%%a %%b"=="Certificate Hash" (
     set "H=%%c"
     set "H=!H:~2!"
-    echo !CUR!| findstr /e /c:":%~1" >nul && if not defined THUMB set "THUMB=!H!"
+    rem the port is the part after the last colon, as in 0.0.0.0:8531 or [::]:443;
+    rem no pipe here: the child cmd of a pipe would not expand the variable
+    set "LASTP="
+    for %%x in ("!CUR::=" "!") do set "LASTP=%%~x"
+    if "!LASTP!"=="%~1" if not defined THUMB set "THUMB=!H!"
   )
 )
 goto :eof

@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/supaudit/supaudit/facts"
 )
 
 // The gather scripts shipped in scripts/ (docs/evidence.md, "Gathering").
@@ -285,5 +287,20 @@ func TestGatherScriptsCoverWinRMCommands(t *testing.T) {
 				t.Errorf("%s: does not write %s, which the WinRM collector reads (%s)", file, p, winrmCommands)
 			}
 		}
+	}
+}
+
+// TestScriptEmptyExportMeansNone: the "export holding no key" the gather
+// scripts write when the WSUS Setup key is absent (PowerShell: UTF-16LE
+// with BOM; cmd: "echo REGEDIT4") is read as WSUS not installed.
+func TestScriptEmptyExportMeansNone(t *testing.T) {
+	for name, content := range map[string]string{
+		"ps1": utf16Bytes("Windows Registry Editor Version 5.00\r\n\r\n", false, true),
+		"cmd": "REGEDIT4\r\n",
+	} {
+		dir := t.TempDir()
+		writeFiles(t, dir, map[string]string{"S/manifest.txt": "fqdn=S.contoso.com\n", "S/" + PathWSUSSetupReg: content})
+		s := collect(t, dir, Options{})
+		want(t, name+" install_type", find(t, s, "S.contoso.com").WSUS.InstallType, facts.InstallNone, "S/"+PathWSUSSetupReg, 0)
 	}
 }
