@@ -36,6 +36,12 @@ bench: ## Go benchmarks, then supaudit vs conftest vs the evaluation floor on 10
 
 fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $${FUZZTIME:-30s} ./facts/
+	$(GO) test -run '^$$' -fuzz FuzzCollectZip -fuzztime $${FUZZTIME:-30s} ./collectors/bundle/
+	$(GO) test -run '^$$' -fuzz FuzzParseLog -fuzztime $${FUZZTIME:-30s} ./collectors/evidence/cmlog/
+	$(GO) test -run '^$$' -fuzz FuzzParseReg -fuzztime $${FUZZTIME:-30s} ./collectors/evidence/regfile/
+	$(GO) test -run '^$$' -fuzz FuzzParseIISConfig -fuzztime $${FUZZTIME:-30s} ./collectors/evidence/iisconfig/
+	$(GO) test -run '^$$' -fuzz FuzzParseCert -fuzztime $${FUZZTIME:-30s} ./collectors/evidence/certs/
+	$(GO) test -run '^$$' -fuzz FuzzParseSiteControl -fuzztime $${FUZZTIME:-30s} ./collectors/evidence/sitectrl/
 
 golden: ## rewrite golden files after an intended output change (review the diff)
 	$(GO) test ./cmd/supaudit/ -update
