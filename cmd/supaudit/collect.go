@@ -20,6 +20,8 @@ type bundleFlags struct {
 	maxZipEntries int
 	maxFileSize   int64
 	maxTotalSize  int64
+	// winrm: collect over WinRM instead of from --bundle (winrm.go).
+	winrm winrmFlags
 }
 
 func (b *bundleFlags) register(cmd *cobra.Command) {
@@ -29,12 +31,18 @@ func (b *bundleFlags) register(cmd *cobra.Command) {
 	f.IntVar(&b.maxZipEntries, "max-zip-entries", bundle.DefaultMaxZipEntries, "most entries one server's zip may hold")
 	f.Int64Var(&b.maxFileSize, "max-file-size", bundle.DefaultMaxFileSize, "largest evidence file, in bytes")
 	f.Int64Var(&b.maxTotalSize, "max-total-size", bundle.DefaultMaxTotalSize, "largest total (uncompressed) evidence of one server, in bytes")
-	_ = cmd.MarkFlagRequired("bundle")
+	b.winrm.register(cmd) // --bundle or --winrm (winrm.go)
 }
 
 // collect runs the bundle collector and validates the snapshot against
 // the facts schema; it returns the snapshot's JSON and its loaded form.
 func (b *bundleFlags) collect(ctx context.Context, e *env) ([]byte, *facts.Document, error) {
+	if b.winrm.enabled() {
+		return b.winrm.collect(ctx, e, b)
+	}
+	if b.bundle == "" {
+		return nil, nil, usageError(fmt.Errorf("--bundle DIR or --winrm HOST is required"))
+	}
 	snap, err := bundle.Collect(ctx, b.bundle, bundle.Options{
 		ID:            b.id,
 		MaxZipEntries: b.maxZipEntries,

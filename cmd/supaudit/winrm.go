@@ -1,0 +1,254 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/supaudit/supaudit/collectors/bundle"
+	"github.com/supaudit/supaudit/collectors/winrm"
+	"github.com/supaudit/supaudit/facts"
+	"github.com/supaudit/supaudit/report"
+)
+
+// Environment variables holding the WinRM credentials.
+const (
+	envWinRMUser     = "SUPAUDIT_WINRM_USER"
+	envWinRMPassword = "SUPAUDIT_WINRM_PASSWORD"
+)
+
+// winrmInventoryHosts returns the hosts of the --inventory file for
+// --winrm-all. It is set by the inventory support; nil means no inventory
+// can be read in this build.
+var winrmInventoryHosts func(cmd *cobra.Command) ([]string, error)
+
+// winrmFlags are the WinRM flags of collect and scan (docs/winrm.md).
+type winrmFlags struct {
+	cmd          *cobra.Command
+	hosts        []string
+	all          bool
+	https        bool
+	caFile       string
+	insecure     bool
+	auth         string
+	user         string
+	passwordFile string
+	connectTO    time.Duration
+	operationTO  time.Duration
+	hostTO       time.Duration
+	concurrency  int
+	maxOutput    int64
+	saveBundle   string
+}
+
+func (w *winrmFlags) register(cmd *cobra.Command) {
+	w.cmd = cmd
+	f := cmd.Flags()
+	f.StringArrayVar(&w.hosts, "winrm", nil, "collect over WinRM from this server (host or host:port; repeatable) instead of --bundle; see docs/winrm.md")
+	f.BoolVar(&w.all, "winrm-all", false, "collect over WinRM from every server of --inventory")
+	f.BoolVar(&w.https, "https", false, "WinRM over HTTPS (default port 5986) instead of HTTP (5985)")
+	f.StringVar(&w.caFile, "winrm-ca-file", "", "PEM file of the CA(s) trusted for WinRM over HTTPS (default: --ca-file where the command has it, else the system roots)")
+	f.BoolVar(&w.insecure, "insecure-skip-verify", false, "do not verify the WinRM server's certificate (not recommended)")
+	f.StringVar(&w.auth, "winrm-auth", winrm.AuthNTLM, "WinRM authentication: ntlm or basic (basic only with --https)")
+	f.StringVar(&w.user, "winrm-user", "", "WinRM user, DOMAIN\\user or user@domain (default: $"+envWinRMUser+", else a prompt)")
+	f.StringVar(&w.passwordFile, "password-file", "", "read the WinRM password from the first line of this file (default: $"+envWinRMPassword+", else a prompt)")
+	f.DurationVar(&w.connectTO, "winrm-connect-timeout", winrm.DefaultConnectTimeout, "WinRM connect and TLS handshake timeout")
+	f.DurationVar(&w.operationTO, "winrm-operation-timeout", winrm.DefaultOperationTimeout, "WS-Management OperationTimeout of each request")
+	f.DurationVar(&w.hostTO, "winrm-timeout", winrm.DefaultHostTimeout, "deadline for everything done with one server")
+	f.IntVar(&w.concurrency, "winrm-concurrency", winrm.DefaultConcurrency, "servers collected at once over WinRM")
+	f.Int64Var(&w.maxOutput, "winrm-max-output", winrm.DefaultMaxOutput, "largest output of one remote command, in bytes")
+	f.StringVar(&w.saveBundle, "save-bundle", "", "also write the raw WinRM evidence to this folder, in the evidence-bundle layout (audit trail)")
+}
+
+// enabled reports whether WinRM collection was asked for.
+func (w *winrmFlags) enabled() bool { return len(w.hosts) > 0 || w.all }
+
+// password returns the WinRM password: --password-file, the environment,
+// or a prompt on the terminal. It is never put in an error message.
+func (w *winrmFlags) password(e *env) (string, error) {
+	if w.passwordFile != "" {
+		f, err := os.Open(w.passwordFile)
+		if err != nil {
+			return "", fmt.Errorf("--password-file: %w", errors.Unwrap(err))
+		}
+		defer f.Close()
+		line, err := bufio.NewReader(io.LimitReader(f, 4096)).ReadString('\n')
+		if err != nil && err != io.EOF {
+			return "", fmt.Errorf("--password-file %s: cannot read it", w.passwordFile)
+		}
+		line = strings.TrimRight(line, "\r\n")
+		if line == "" {
+			return "", fmt.Errorf("--password-file %s: the first line is empty", w.passwordFile)
+		}
+		return line, nil
+	}
+	if p := os.Getenv(envWinRMPassword); p != "" {
+		return p, nil
+	}
+	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(e.stderr, "WinRM password: ")
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(e.stderr)
+		if err != nil {
+			return "", errors.New("cannot read the password from the terminal")
+		}
+		return string(b), nil
+	}
+	return "", fmt.Errorf("no WinRM password: set $%s, use --password-file, or run on a terminal to be asked", envWinRMPassword)
+}
+
+func (w *winrmFlags) username(e *env) (string, error) {
+	if w.user != "" {
+		return w.user, nil
+	}
+	if u := os.Getenv(envWinRMUser); u != "" {
+		return u, nil
+	}
+	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(e.stderr, "WinRM user (DOMAIN\\user): ")
+		line, err := bufio.NewReader(io.LimitReader(f, 1024)).ReadString('\n')
+		if u := strings.TrimSpace(line); u != "" && (err == nil || err == io.EOF) {
+			return u, nil
+		}
+	}
+	return "", fmt.Errorf("no WinRM user: set $%s or --winrm-user", envWinRMUser)
+}
+
+// collect gathers the snapshot over WinRM, as bundleFlags.collect does
+// from a bundle.
+func (w *winrmFlags) collect(ctx context.Context, e *env, b *bundleFlags) ([]byte, *facts.Document, error) {
+	if b.bundle != "" {
+		return nil, nil, usageError(errors.New("--bundle and --winrm/--winrm-all exclude each other"))
+	}
+	hosts := append([]string(nil), w.hosts...)
+	if w.all {
+		if winrmInventoryHosts == nil || w.cmd.Flags().Lookup("inventory") == nil {
+			return nil, nil, usageError(errors.New("--winrm-all needs --inventory, which this build does not have; list the servers with --winrm HOST"))
+		}
+		more, err := winrmInventoryHosts(w.cmd)
+		if err != nil {
+			return nil, nil, usageError(err)
+		}
+		hosts = append(hosts, more...)
+	}
+	var targets []winrm.Target
+	for _, h := range hosts {
+		t, err := winrm.ParseTarget(h)
+		if err != nil {
+			return nil, nil, usageError(fmt.Errorf("--winrm: %w", err))
+		}
+		targets = append(targets, t)
+	}
+	if len(targets) == 0 {
+		return nil, nil, usageError(errors.New("--winrm-all: the inventory lists no server"))
+	}
+	opts := winrm.Options{
+		HTTPS: w.https, InsecureSkipVerify: w.insecure, Auth: w.auth,
+		ConnectTimeout: w.connectTO, OperationTimeout: w.operationTO, HostTimeout: w.hostTO,
+		Concurrency: w.concurrency, MaxOutput: w.maxOutput,
+		Bundle: bundle.Options{ID: b.id, MaxZipEntries: b.maxZipEntries, MaxFileSize: b.maxFileSize, MaxTotalSize: b.maxTotalSize},
+	}
+	caFile, caFlag := w.caFile, "--winrm-ca-file"
+	if shared := w.cmd.Flags().Lookup("ca-file"); caFile == "" && shared != nil && shared.Value.String() != "" {
+		// --ca-file, where the command has it (the probe's), serves WinRM too.
+		caFile, caFlag = shared.Value.String(), "--ca-file"
+	}
+	if caFile != "" {
+		pem, err := os.ReadFile(caFile)
+		if err != nil {
+			return nil, nil, usageError(fmt.Errorf("%s: %w", caFlag, errors.Unwrap(err)))
+		}
+		opts.CAPEM = pem
+	}
+	var err error
+	if opts.User, err = w.username(e); err != nil {
+		return nil, nil, usageError(err)
+	}
+	if opts.Password, err = w.password(e); err != nil {
+		return nil, nil, usageError(err)
+	}
+	if isTerminal(e.stderr) {
+		bar := progressbar.NewOptions(len(targets)*len(winrm.Commands),
+			progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription("winrm"),
+			progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+		var mu sync.Mutex
+		opts.Progress = func(string, int) {
+			mu.Lock()
+			defer mu.Unlock()
+			_ = bar.Add(1)
+		}
+		defer bar.Finish()
+	}
+	res, err := winrm.Collect(ctx, targets, opts)
+	if res != nil && w.saveBundle != "" && len(res.Evidence) > 0 {
+		if serr := saveEvidence(w.saveBundle, res.Evidence); serr != nil {
+			return nil, nil, usageError(serr)
+		}
+		fmt.Fprintf(e.stderr, "supaudit: saved the raw evidence to %s\n", w.saveBundle)
+	}
+	if err != nil {
+		return nil, nil, usageError(err)
+	}
+	snap := res.Snapshot
+	for _, c := range snap.Collectors {
+		for _, m := range c.Errors {
+			fmt.Fprintf(e.stderr, "supaudit: collect: %s\n", m)
+		}
+	}
+	data, err := json.MarshalIndent(snap, "", "  ")
+	if err != nil {
+		return nil, nil, usageError(fmt.Errorf("encode snapshot: %w", err))
+	}
+	data = append(data, '\n')
+	doc, err := facts.Parse("winrm", data)
+	if err != nil {
+		return nil, nil, usageError(fmt.Errorf("collected snapshot does not validate (a collector bug): %w", err))
+	}
+	return data, doc, nil
+}
+
+// saveEvidence writes the evidence files below dir, each atomically.
+func saveEvidence(dir string, fsys fs.FS) error {
+	var names []string
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			names = append(names, p)
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("--save-bundle: %w", err)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		data, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			return fmt.Errorf("--save-bundle %s: %w", n, err)
+		}
+		full := filepath.Join(dir, filepath.FromSlash(n))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return fmt.Errorf("--save-bundle: %w", err)
+		}
+		if err := report.WriteFileAtomic(full, func(w io.Writer) error {
+			_, err := w.Write(data)
+			return err
+		}); err != nil {
+			return fmt.Errorf("--save-bundle: %w", err)
+		}
+	}
+	return nil
+}
