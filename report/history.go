@@ -24,7 +24,8 @@ const DefaultMaxHistoryRuns = 1000
 
 // WriteHistory keeps a run in dir as one JSON report (supaudit/report/v1)
 // named by the run's UTC time and a short hash of its content, such as
-// 20261125T120000Z-3f2a9c1d.json, written atomically. It returns the path.
+// 20261125T120000.000Z-3f2a9c1d.json (milliseconds, so that names sort
+// by time), written atomically. It returns the path.
 func WriteHistory(ctx context.Context, dir string, r *Report) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("history %s: %w", dir, err)
@@ -34,7 +35,7 @@ func WriteHistory(ctx context.Context, dir string, r *Report) (string, error) {
 		return "", fmt.Errorf("history %s: %w", dir, err)
 	}
 	sum := sha256.Sum256(buf.Bytes())
-	name := r.GeneratedAt.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(sum[:4]) + ".json"
+	name := r.GeneratedAt.UTC().Format("20060102T150405.000Z") + "-" + hex.EncodeToString(sum[:4]) + ".json"
 	path := filepath.Join(dir, name)
 	if err := WriteFileAtomic(path, func(w io.Writer) error {
 		_, err := w.Write(buf.Bytes())

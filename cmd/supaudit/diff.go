@@ -58,7 +58,7 @@ Exit codes:
   1  some verdict got worse (a drift gate)
   2  usage error, or an input could not be read`,
 		Example: `  supaudit diff last-month.json today.json
-  supaudit diff history/20261001T060000Z-1a2b3c4d.json history/20261101T060000Z-5e6f7a8b.json --format json`,
+  supaudit diff history/20261001T060000.000Z-1a2b3c4d.json history/20261101T060000.000Z-5e6f7a8b.json --format json`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runDiff(cmd.Context(), e, &f, args[0], args[1])

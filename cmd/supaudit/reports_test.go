@@ -83,7 +83,7 @@ func TestHistoryAndReport(t *testing.T) {
 		t.Fatalf("check --history: exit %d: %s", code, errs)
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
-	if len(files) != 1 || !strings.HasPrefix(filepath.Base(files[0]), "20261125T120000Z-") {
+	if len(files) != 1 || !strings.HasPrefix(filepath.Base(files[0]), "20261125T120000.000Z-") {
 		t.Fatalf("history files %v, want one named by the run's UTC time", files)
 	}
 	out := filepath.Join(t.TempDir(), "compliance.html")
