@@ -130,6 +130,21 @@ type evidence struct {
 	opts  Options
 	// closer closes the zip archive, nil for a folder.
 	closer io.Closer
+	// notes are the gather script's not_collected lines of manifest.txt.
+	notes []gatherNote
+}
+
+// gatherNote returns what the gather script recorded in manifest.txt about
+// rel (a not_collected line naming rel or its folder) as
+// "; the gather script says (manifest.txt:N): reason", or "".
+func (ev *evidence) gatherNote(rel string) string {
+	rel = strings.ToLower(rel)
+	for _, n := range ev.notes {
+		if n.path == rel || (strings.HasSuffix(n.path, "/") && strings.HasPrefix(rel, n.path)) {
+			return fmt.Sprintf("; the gather script says (manifest.txt:%d): %s", n.line, n.reason)
+		}
+	}
+	return ""
 }
 
 // find returns the entries matching the doublestar pattern, compared

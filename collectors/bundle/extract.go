@@ -171,6 +171,16 @@ func setUnknown[T any](dst **facts.Fact[T], reason string, p facts.Provenance) {
 type manifest struct {
 	values map[string]string
 	lines  map[string]int
+	// notes are the gather script's not_collected=<path>: <reason> lines.
+	notes []gatherNote
+}
+
+// gatherNote is one not_collected line of manifest.txt: what the gather
+// script could not read, and why.
+type gatherNote struct {
+	path   string // slash-separated, lower case; a trailing "/" for a folder
+	reason string
+	line   int
 }
 
 func parseManifest(text string) manifest {
@@ -185,6 +195,11 @@ func parseManifest(text string) manifest {
 			continue
 		}
 		k = strings.ToLower(strings.TrimSpace(k))
+		if k == "not_collected" {
+			p, reason, _ := strings.Cut(strings.TrimSpace(v), ": ")
+			m.notes = append(m.notes, gatherNote{path: strings.ToLower(strings.ReplaceAll(strings.TrimSpace(p), `\`, "/")), reason: strings.TrimSpace(reason), line: i + 1})
+			continue
+		}
 		m.values[k] = strings.TrimSpace(v)
 		m.lines[k] = i + 1
 	}
@@ -221,6 +236,7 @@ func (b *builder) collectServer(ev *evidence) {
 		b.errorf("%s/manifest.txt: not found; the server is named after its folder", ev.name)
 		m = parseManifest("")
 	}
+	ev.notes = m.notes
 	name := ev.name
 	for _, k := range []string{"fqdn", "host"} {
 		if v := m.values[k]; v != "" {
@@ -279,7 +295,7 @@ func (b *builder) collectServer(ev *evidence) {
 			b.sitectrl = append(b.sitectrl, scf{ev: ev, e: e, f: f, host: host})
 		}
 	} else if isSiteServer || m.hasRole("site_server") {
-		b.errorf("%s/sitectrl.ct0: not found on the site server; SUP role and site mode facts are unknown", ev.name)
+		b.errorf("%s/sitectrl.ct0: not found on the site server; SUP role and site mode facts are unknown%s", ev.name, ev.gatherNote(PathSiteControl))
 	}
 	b.readIIS(ev, srv, siteIndex)
 	b.readCerts(ev, srv)
@@ -385,7 +401,7 @@ func (b *builder) readWSUSRegistry(ev *evidence, srv *facts.Server) int {
 	w := srv.WSUS
 	e, f := b.pickReg(ev, PathWSUSSetupReg, patternWSUSSetupReg, KeyWSUSSetup)
 	if e == nil {
-		setUnknown(&w.InstallType, "registry/wsus-setup.reg is not in the evidence", prov(host, ev.name+"/registry/wsus-setup.reg", 0))
+		setUnknown(&w.InstallType, "registry/wsus-setup.reg is not in the evidence"+ev.gatherNote(PathWSUSSetupReg), prov(host, ev.name+"/registry/wsus-setup.reg", 0))
 		return 0
 	}
 	src := ev.source(e)

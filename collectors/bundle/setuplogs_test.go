@@ -112,3 +112,31 @@ func TestSetupLogs(t *testing.T) {
 		})
 	}
 }
+
+// TestGatherNotes: the gather script's not_collected lines in manifest.txt
+// explain missing evidence in the unknown facts and collector errors.
+func TestGatherNotes(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"SITE/manifest.txt": "fqdn=SITE.contoso.com\r\nroles=site_server\r\n" +
+			"not_collected=registry\\wsus-setup.reg: reg export HKLM\\SOFTWARE\\Microsoft\\Update Services\\Server\\Setup failed: Access is denied.\r\n" +
+			"not_collected=sitectrl.ct0: cannot copy C:\\SMS\\inboxes\\sitectl.box\\sitectrl.ct0: in use\r\n" +
+			"not_collected=logs\\: no ConfigMgr Logs folder found\r\n",
+	})
+	s := collect(t, dir, Options{})
+	it := find(t, s, "SITE.contoso.com").WSUS.InstallType
+	if it == nil || !strings.Contains(it.Unknown, "the gather script says (manifest.txt:3): reg export") || !strings.Contains(it.Unknown, "Access is denied.") {
+		t.Errorf("install_type = %+v, want the gather script's reason", it)
+	}
+	joined := strings.Join(s.Collectors[0].Errors, "\n")
+	if !strings.Contains(joined, "SITE/sitectrl.ct0: not found on the site server") || !strings.Contains(joined, "(manifest.txt:4): cannot copy") {
+		t.Errorf("errors do not give the gather script's reason for sitectrl.ct0:\n%s", joined)
+	}
+	ev := &evidence{notes: parseManifest("not_collected=logs\\: none\n").notes}
+	if got := ev.gatherNote("logs/WCM.log"); !strings.Contains(got, "none") {
+		t.Errorf("folder note: gatherNote(logs/WCM.log) = %q", got)
+	}
+	if got := ev.gatherNote("registry/sms.reg"); got != "" {
+		t.Errorf("gatherNote(registry/sms.reg) = %q, want none", got)
+	}
+}
