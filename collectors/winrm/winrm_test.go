@@ -205,3 +205,90 @@ func TestCommandsMatchLayout(t *testing.T) {
 		}
 	}
 }
+
+// TestGatherScriptsCoverCommands: the gather scripts (scripts/) write
+// every file the WinRM commands read, under the same name, so the remote
+// and the scripted evidence cannot drift apart silently.
+func TestGatherScriptsCoverCommands(t *testing.T) {
+	for _, script := range []string{"../../scripts/Gather-SupEvidence.ps1"} {
+		data, err := os.ReadFile(script)
+		if os.IsNotExist(err) {
+			t.Skipf("%s is not in this checkout", script)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.ToLower(string(data))
+		for _, c := range winrm.Commands {
+			for _, f := range c.Files {
+				base := strings.ToLower(f[strings.LastIndex(f, "/")+1:])
+				if !strings.Contains(text, base) {
+					t.Errorf("%s does not gather %s (winrm.Commands does)", script, f)
+				}
+			}
+		}
+	}
+}
+
+// TestTimeoutCleansUp: a command abandoned at the host deadline is
+// signalled to terminate and the shell is deleted.
+func TestTimeoutCleansUp(t *testing.T) {
+	r := winrmtest.New(t, winrmtest.Config{Dir: filepath.Join(compliant, "SCCM01"), User: user, Password: password, TLS: true, Stall: "logs/WCM.log"})
+	tg, _ := winrm.ParseTarget(r.HostPort())
+	o := options(r.CAPEM())
+	o.HostTimeout = time.Second
+	res, err := winrm.Collect(context.Background(), []winrm.Target{tg}, o)
+	if err == nil || len(res.HostErrors) != 1 || !errors.Is(res.HostErrors[0], winrm.ErrTimeout) {
+		t.Fatalf("err %v", err)
+	}
+	if a := r.Actions(); a["Create"] != 1 || a["Signal"] < 1 || a["Delete"] != 1 {
+		t.Errorf("actions %v: want the command signalled and the shell deleted", a)
+	}
+}
+
+// TestContextCancel: Collect returns promptly when its context ends.
+func TestContextCancel(t *testing.T) {
+	r := winrmtest.New(t, winrmtest.Config{Dir: filepath.Join(compliant, "SCCM01"), User: user, Password: password, TLS: true, Stall: "logs/WCM.log"})
+	tg, _ := winrm.ParseTarget(r.HostPort())
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	if _, err := winrm.Collect(ctx, []winrm.Target{tg}, options(r.CAPEM())); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err %v, want the context's", err)
+	}
+}
+
+// TestBasicOverHTTPRefused: a server that offers only Basic over plain
+// HTTP never gets the password.
+func TestBasicOverHTTPRefused(t *testing.T) {
+	r := winrmtest.New(t, winrmtest.Config{Dir: filepath.Join(compliant, "SCCM01"), User: user, Password: password})
+	tg, _ := winrm.ParseTarget(r.HostPort())
+	o := options(nil)
+	o.HTTPS = false
+	res, err := winrm.Collect(context.Background(), []winrm.Target{tg}, o)
+	if err == nil || len(res.HostErrors) != 1 || !errors.Is(res.HostErrors[0], winrm.ErrUnencrypted) || !strings.Contains(err.Error(), "--https") {
+		t.Fatalf("err %v", err)
+	}
+	if a := r.Actions(); len(a) != 0 {
+		t.Errorf("the responder served %v without credentials", a)
+	}
+}
+
+// BenchmarkCollectCompliant collects the three servers of the compliant
+// sample bundle from loopback responders over HTTPS.
+func BenchmarkCollectCompliant(b *testing.B) {
+	var targets []winrm.Target
+	var ca []byte
+	for _, s := range []string{"SCCM01", "SUP01", "SUPINET01"} {
+		r := winrmtest.New(b, winrmtest.Config{Dir: filepath.Join(compliant, s), User: user, Password: password, TLS: true, Chunk: 60000})
+		tg, _ := winrm.ParseTarget(r.HostPort())
+		targets = append(targets, tg)
+		ca = r.CAPEM()
+	}
+	o := options(ca)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := winrm.Collect(context.Background(), targets, o); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
