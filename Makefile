@@ -32,6 +32,7 @@ lint: ## gofmt, go vet, strict policy compile
 
 bench: ## Go benchmarks, then supaudit vs conftest vs the evaluation floor on 1000 and 10000 generated snapshots
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 20x ./policies/
+	$(GO) test -run '^$$' -bench BenchmarkHTMLHistory -benchmem ./report/
 	scripts/bench.sh $(BENCH_SIZES)
 
 fuzz: ## run each fuzz target for FUZZTIME (default 30s)
@@ -42,9 +43,13 @@ fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 	$(GO) test -run '^$$' -fuzz FuzzParseIISConfig -fuzztime $${FUZZTIME:-30s} ./collectors/evidence/iisconfig/
 	$(GO) test -run '^$$' -fuzz FuzzParseCert -fuzztime $${FUZZTIME:-30s} ./collectors/evidence/certs/
 	$(GO) test -run '^$$' -fuzz FuzzParseSiteControl -fuzztime $${FUZZTIME:-30s} ./collectors/evidence/sitectrl/
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $${FUZZTIME:-30s} ./waivers/
+	$(GO) test -run '^$$' -fuzz FuzzDiff -fuzztime $${FUZZTIME:-30s} ./snapdiff/
+	$(GO) test -run '^$$' -fuzz FuzzParseReport -fuzztime $${FUZZTIME:-30s} ./report/
 
 golden: ## rewrite golden files after an intended output change (review the diff)
 	$(GO) test ./cmd/supaudit/ -update
+	$(GO) test ./report/ -update
 
 clean: ## remove build output
 	rm -rf bin

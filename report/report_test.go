@@ -430,3 +430,38 @@ func BenchmarkHTMLHistory(b *testing.B) {
 		}
 	}
 }
+
+func FuzzParseReport(f *testing.F) {
+	for _, name := range []string{"run1.json", "run2.json"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "history", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"schema":"supaudit/report/v1","snapshots":[{"results":[{"status":"waived"}]}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := ParseReport("fuzz.json", data)
+		if err != nil {
+			return
+		}
+		// Whatever parses must render in every history and run format.
+		v, err := NewHistoryView([]*Report{r, r}, Tool{Name: "supaudit"}, testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := (&HTML{W: &buf}).History(context.Background(), v); err != nil {
+			t.Fatal(err)
+		}
+		if err := (&Markdown{W: &buf}).History(context.Background(), v); err != nil {
+			t.Fatal(err)
+		}
+		for _, format := range []string{"junit", "sarif", "markdown"} {
+			rep, _ := Get(format, &buf, Options{})
+			if err := rep.Report(context.Background(), r); err != nil {
+				t.Fatalf("%s: %v", format, err)
+			}
+		}
+	})
+}
