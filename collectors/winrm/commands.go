@@ -100,7 +100,7 @@ const (
 )
 
 // scriptPrelude is the PowerShell 2.0 helpers every script starts with.
-const scriptPrelude = `$ErrorActionPreference = 'Stop'
+const scriptPrelude = `$ErrorActionPreference = 'Continue'
 $max = %d
 function Emit($i, [byte[]]$b) {
   [Console]::Out.Write("SUPAUDIT-PART $i OK $($b.Length)` + "`n" + `")
@@ -112,6 +112,7 @@ function Missing($i, $why) {
   [Console]::Out.Write("SUPAUDIT-PART $i MISSING $why` + "`n" + `")
 }
 function ReadShared($p) {
+  $ErrorActionPreference = 'Stop'
   $s = New-Object IO.FileStream($p, [IO.FileMode]::Open, [IO.FileAccess]::Read, [IO.FileShare]'ReadWrite, Delete')
   try {
     if ($s.Length -gt $max) { return $null }
@@ -126,7 +127,7 @@ function SmsDir {
     $v = (Get-ItemProperty -LiteralPath $k -ErrorAction SilentlyContinue).'Installation Directory'
     if ($v) { return [string]$v }
   }
-  return '?:\no-configmgr'
+  return $env:SystemDrive + '\supaudit-no-configmgr'
 }
 `
 
@@ -154,9 +155,10 @@ Emit 0 ([Text.Encoding]::UTF8.GetBytes([string]$n))
 		}
 		fmt.Fprintf(&b, "$keys = @(%s)\n", strings.Join(q, ", "))
 		b.WriteString(`for ($i = 0; $i -lt $keys.Length; $i++) {
+  if (-not (Test-Path -LiteralPath ('Registry::' + ($keys[$i] -replace '^HKLM', 'HKEY_LOCAL_MACHINE')))) { Missing $i 'key not found'; continue }
   $t = [IO.Path]::GetTempFileName()
   $o = & reg.exe export $keys[$i] $t /y 2>&1 | Out-String
-  if ($LASTEXITCODE -eq 0) { Emit $i ([IO.File]::ReadAllBytes($t)) } else { Missing $i $o }
+  if ($LASTEXITCODE -eq 0) { Emit $i ([IO.File]::ReadAllBytes($t)) } else { Missing $i ('reg export failed: ' + $o) }
   Remove-Item -LiteralPath $t -ErrorAction SilentlyContinue
 }
 `)
@@ -164,7 +166,7 @@ Emit 0 ([Text.Encoding]::UTF8.GetBytes([string]$n))
 		fmt.Fprintf(&b, "$paths = @(%s)\n", strings.Join(c.Paths, ", "))
 		b.WriteString(`foreach ($p in $paths) {
   if (Test-Path -LiteralPath $p -PathType Leaf) {
-    $d = ReadShared $p
+    try { $d = ReadShared $p } catch { Missing 0 ("cannot read " + $p + ": " + $_.Exception.Message); exit 0 }
     if ($d -eq $null) { Missing 0 "over the size limit: $p"; exit 0 }
     Emit 0 $d; exit 0
   }

@@ -117,15 +117,16 @@ func runHost(ctx context.Context, t Target, o *Options) (map[string][]byte, []st
 			}
 		case KindRegExport:
 			var exports [][]byte
+			absent := 0 // keys the server says do not exist
 			for k, key := range cmd.Keys {
 				p, ok := parts[k]
 				switch {
 				case !ok:
 					errs = append(errs, fmt.Sprintf("%s: %s: no output for %s: truncated", t, what, key))
+				case p.missing && p.why == whyKeyNotFound:
+					absent++
 				case p.missing:
-					if !strings.Contains(strings.ToLower(p.why), "unable to find") && p.why != "" {
-						errs = append(errs, fmt.Sprintf("%s: %s: reg export %s: %s", t, what, key, p.why))
-					}
+					errs = append(errs, fmt.Sprintf("%s: %s: %s: %s", t, what, key, p.why))
 				default:
 					exports = append(exports, p.data)
 				}
@@ -137,7 +138,9 @@ func runHost(ctx context.Context, t Target, o *Options) (map[string][]byte, []st
 					errs = append(errs, fmt.Sprintf("%s: %s: %v", t, what, err))
 				}
 				files[cmd.Files[0]] = merged
-			case cmd.AbsentAsEmptyExport && len(parts) == len(cmd.Keys):
+			case cmd.AbsentAsEmptyExport && absent == len(cmd.Keys):
+				// Only when every key is known to be absent, not when an
+				// export failed: that would read as "not installed".
 				files[cmd.Files[0]] = emptyRegExport()
 			}
 		default:
@@ -173,6 +176,10 @@ func hostErr(ctx context.Context, err error, doing string, o *Options) error {
 	}
 	return fmt.Errorf("%s: %w", doing, err)
 }
+
+// whyKeyNotFound is the MISSING reason of a registry key that does not
+// exist (KindRegExport scripts).
+const whyKeyNotFound = "key not found"
 
 var errCommandFailed = errors.New("command failed")
 

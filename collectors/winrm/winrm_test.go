@@ -115,6 +115,7 @@ func TestFaults(t *testing.T) {
 		{name: "timeout mid-command", mod: func(c *winrmtest.Config) { c.Stall = "logs/SUPSetup.log" }, opts: func(o *winrm.Options) { o.HostTimeout = 2 * time.Second }, hostErr: winrm.ErrTimeout},
 		{name: "cut body", mod: func(c *winrmtest.Config) { c.CutBody = "registry/wsus-setup.reg" }, hostErr: winrm.ErrProtocol},
 		{name: "truncated output", mod: func(c *winrmtest.Config) { c.Truncate = "registry/wsus-setup.reg" }, collErr: "registry/wsus-setup.reg: output "},
+		{name: "reg export fails", mod: func(c *winrmtest.Config) { c.RegFail = "registry/wsus-setup.reg" }, collErr: "Access is denied"},
 		{name: "oversized output", mod: func(c *winrmtest.Config) { c.Oversize = "logs/SUPSetup.log"; c.OversizeBytes = 300 << 10 }, opts: func(o *winrm.Options) { o.MaxOutput = 200 << 10 }, collErr: "logs/SUPSetup.log: output too large"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -159,6 +160,17 @@ func TestFaults(t *testing.T) {
 				}
 			} else if !strings.Contains(errs, tc.collErr) {
 				t.Errorf("collector errors %q, want one containing %q", errs, tc.collErr)
+			}
+			if tc.name == "reg export fails" {
+				// A failed export is not an absent key: WSUS is unknown on
+				// SUP01, not "not installed".
+				for _, srv := range res.Snapshot.Servers {
+					if strings.HasPrefix(srv.FQDN, "SUP01") {
+						if v, ok := srv.WSUS.InstallType.Get(); ok {
+							t.Errorf("SUP01 install type %q from a failed export", v)
+						}
+					}
+				}
 			}
 			t.Logf("errors: %s", errs)
 		})

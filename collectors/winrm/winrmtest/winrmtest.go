@@ -47,6 +47,8 @@ type Config struct {
 	CutBody string
 	// Truncate names a bundle file whose command output loses its end.
 	Truncate string
+	// RegFail names a registry export whose reg.exe fails (access denied).
+	RegFail string
 	// Oversize names a bundle file whose command writes OversizeBytes of
 	// output.
 	Oversize      string
@@ -302,10 +304,12 @@ func (r *Responder) output(line string) (string, []byte) {
 				data, _ = os.ReadFile(files[i])
 			}
 			switch {
+			case c.Kind == winrm.KindRegExport && c.Files[0] == r.cfg.RegFail:
+				out = append(out, fmt.Sprintf("SUPAUDIT-PART %d MISSING reg export failed: ERROR: Access is denied.\n", i)...)
 			case data != nil:
 				out = append(out, frame(i, data)...)
 			case c.Kind == winrm.KindRegExport:
-				out = append(out, fmt.Sprintf("SUPAUDIT-PART %d MISSING ERROR: The system was unable to find the specified registry key or value.\n", i)...)
+				out = append(out, fmt.Sprintf("SUPAUDIT-PART %d MISSING key not found\n", i)...)
 			default:
 				out = append(out, fmt.Sprintf("SUPAUDIT-PART %d MISSING not found\n", i)...)
 			}
