@@ -17,7 +17,7 @@
         registry\wsus-setup-wow64.reg      the same key in the 32-bit view (Wow6432Node), x64 only
         registry\sms.reg                   HKLM\SOFTWARE\Microsoft\SMS (64-bit view)
         registry\sms-wow64.reg             HKLM\SOFTWARE\Wow6432Node\Microsoft\SMS, x64 only
-        sitectrl.ct0                       <ConfigMgr>\inboxes\sitectl.box\sitectrl.ct0 (site server)
+        sitectrl.ct0                       <ConfigMgr>\inboxes\sitectrl.box\sitectrl.ct0 (site server)
         logs\WCM.log WCM.lo_ wsyncmgr.log wsyncmgr.lo_ WSUSCtrl.log WSUSCtrl.lo_ SUPSetup.log SUPSetup.lo_
         iis\applicationHost.config         IIS 7 and later
         iis\metabase.xml                   IIS 6
@@ -139,7 +139,7 @@ $roles = New-Object System.Collections.ArrayList
 # Site control file (site server only).
 $siteCtrlFound = $false
 if ($installDir -ne '') {
-    $sct = Join-Path $installDir 'inboxes\sitectl.box\sitectrl.ct0'
+    $sct = Join-Path $installDir 'inboxes\sitectrl.box\sitectrl.ct0'
     if (Test-Path -LiteralPath $sct) {
         try {
             Copy-Item -LiteralPath $sct -Destination (Join-Path $OutDir 'sitectrl.ct0') -Force -ErrorAction Stop

@@ -68,11 +68,11 @@ for %%k in ("HKLM\SOFTWARE\Wow6432Node\Microsoft\SMS\Setup" "HKLM\SOFTWARE\Micro
 
 set "ROLES="
 if defined INSTALLDIR (
-  if exist "%INSTALLDIR%\inboxes\sitectl.box\sitectrl.ct0" (
-    copy /y "%INSTALLDIR%\inboxes\sitectl.box\sitectrl.ct0" "%OUT%\sitectrl.ct0" >nul 2>&1 && set "ROLES=site_server"
-    if not exist "%OUT%\sitectrl.ct0" call :nc "sitectrl.ct0: cannot copy %INSTALLDIR%\inboxes\sitectl.box\sitectrl.ct0"
+  if exist "%INSTALLDIR%\inboxes\sitectrl.box\sitectrl.ct0" (
+    copy /y "%INSTALLDIR%\inboxes\sitectrl.box\sitectrl.ct0" "%OUT%\sitectrl.ct0" >nul 2>&1 && set "ROLES=site_server"
+    if not exist "%OUT%\sitectrl.ct0" call :nc "sitectrl.ct0: cannot copy %INSTALLDIR%\inboxes\sitectrl.box\sitectrl.ct0"
   ) else (
-    call :nc "sitectrl.ct0: %INSTALLDIR%\inboxes\sitectl.box\sitectrl.ct0 does not exist - not the site server?"
+    call :nc "sitectrl.ct0: %INSTALLDIR%\inboxes\sitectrl.box\sitectrl.ct0 does not exist - not the site server?"
   )
 ) else (
   call :nc "sitectrl.ct0: no SMS\Setup Installation Directory registry value - not a ConfigMgr site server?"

@@ -78,7 +78,7 @@ func TestGatherScriptsWriteEvidenceFiles(t *testing.T) {
 				}
 			}
 		}
-		for _, p := range []string{"registry/wsus-setup-wow64.reg", "registry/sms-wow64.reg", "sitectl.box/sitectrl.ct0", "installation directory"} {
+		for _, p := range []string{"registry/wsus-setup-wow64.reg", "registry/sms-wow64.reg", "sitectrl.box/sitectrl.ct0", "installation directory"} {
 			if !strings.Contains(text, p) {
 				t.Errorf("%s: does not mention %s", file, p)
 			}

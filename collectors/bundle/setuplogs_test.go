@@ -120,7 +120,7 @@ func TestGatherNotes(t *testing.T) {
 	writeFiles(t, dir, map[string]string{
 		"SITE/manifest.txt": "fqdn=SITE.contoso.com\r\nroles=site_server\r\n" +
 			"not_collected=registry\\wsus-setup.reg: reg export HKLM\\SOFTWARE\\Microsoft\\Update Services\\Server\\Setup failed: Access is denied.\r\n" +
-			"not_collected=sitectrl.ct0: cannot copy C:\\SMS\\inboxes\\sitectl.box\\sitectrl.ct0: in use\r\n" +
+			"not_collected=sitectrl.ct0: cannot copy C:\\SMS\\inboxes\\sitectrl.box\\sitectrl.ct0: in use\r\n" +
 			"not_collected=logs\\: no ConfigMgr Logs folder found\r\n",
 	})
 	s := collect(t, dir, Options{})
