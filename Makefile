@@ -35,14 +35,14 @@ bench: ## Go benchmarks, then supaudit vs conftest vs the evaluation floor on 10
 	$(GO) test -run '^$$' -bench BenchmarkHTMLHistory -benchmem ./report/
 	scripts/bench.sh $(BENCH_SIZES)
 
-fuzz: ## run each fuzz target for FUZZTIME (default 30s)
+fuzz: ## run each fuzz target for FUZZTIME (default 30s; evidence targets minimize new inputs for at most 5s)
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $${FUZZTIME:-30s} ./facts/
-	$(GO) test -run '^$$' -fuzz FuzzCollectZip -fuzztime $${FUZZTIME:-30s} ./collectors/bundle/
-	$(GO) test -run '^$$' -fuzz FuzzParseLog -fuzztime $${FUZZTIME:-30s} ./collectors/evidence/cmlog/
-	$(GO) test -run '^$$' -fuzz FuzzParseReg -fuzztime $${FUZZTIME:-30s} ./collectors/evidence/regfile/
-	$(GO) test -run '^$$' -fuzz FuzzParseIISConfig -fuzztime $${FUZZTIME:-30s} ./collectors/evidence/iisconfig/
-	$(GO) test -run '^$$' -fuzz FuzzParseCert -fuzztime $${FUZZTIME:-30s} ./collectors/evidence/certs/
-	$(GO) test -run '^$$' -fuzz FuzzParseSiteControl -fuzztime $${FUZZTIME:-30s} ./collectors/evidence/sitectrl/
+	$(GO) test -run '^$$' -fuzz FuzzCollectZip -fuzztime $${FUZZTIME:-30s} -fuzzminimizetime 5s ./collectors/bundle/
+	$(GO) test -run '^$$' -fuzz FuzzParseLog -fuzztime $${FUZZTIME:-30s} -fuzzminimizetime 5s ./collectors/evidence/cmlog/
+	$(GO) test -run '^$$' -fuzz FuzzParseReg -fuzztime $${FUZZTIME:-30s} -fuzzminimizetime 5s ./collectors/evidence/regfile/
+	$(GO) test -run '^$$' -fuzz FuzzParseIISConfig -fuzztime $${FUZZTIME:-30s} -fuzzminimizetime 5s ./collectors/evidence/iisconfig/
+	$(GO) test -run '^$$' -fuzz FuzzParseCert -fuzztime $${FUZZTIME:-30s} -fuzzminimizetime 5s ./collectors/evidence/certs/
+	$(GO) test -run '^$$' -fuzz FuzzParseSiteControl -fuzztime $${FUZZTIME:-30s} -fuzzminimizetime 5s ./collectors/evidence/sitectrl/
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $${FUZZTIME:-30s} ./waivers/
 	$(GO) test -run '^$$' -fuzz FuzzDiff -fuzztime $${FUZZTIME:-30s} ./snapdiff/
 	$(GO) test -run '^$$' -fuzz FuzzParseReport -fuzztime $${FUZZTIME:-30s} ./report/
