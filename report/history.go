@@ -46,8 +46,14 @@ func WriteHistory(ctx context.Context, dir string, r *Report) (string, error) {
 	return path, nil
 }
 
+// DefaultMaxHistoryTotal caps the bytes LoadHistory reads in all (1 GiB).
+const DefaultMaxHistoryTotal = 1 << 30
+
 // HistoryOptions bound LoadHistory.
 type HistoryOptions struct {
+	// MaxTotal caps the bytes read over all files; 0 means
+	// DefaultMaxHistoryTotal.
+	MaxTotal int64
 	// MaxFile caps one file; 0 means DefaultMaxHistoryFile.
 	MaxFile int64
 	// MaxRuns caps the runs kept (the newest); 0 means DefaultMaxHistoryRuns.
@@ -63,6 +69,9 @@ func LoadHistory(ctx context.Context, dir string, opts HistoryOptions) ([]*Repor
 	}
 	if opts.MaxRuns <= 0 {
 		opts.MaxRuns = DefaultMaxHistoryRuns
+	}
+	if opts.MaxTotal <= 0 {
+		opts.MaxTotal = DefaultMaxHistoryTotal
 	}
 	st, err := os.Stat(dir)
 	if err != nil {
@@ -84,11 +93,18 @@ func LoadHistory(ctx context.Context, dir string, opts HistoryOptions) ([]*Repor
 		matches = matches[len(matches)-opts.MaxRuns:]
 	}
 	runs := make([]*Report, 0, len(matches))
+	var total int64
 	for _, m := range matches {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		path := filepath.Join(dir, filepath.FromSlash(m))
+		if st, err := os.Stat(path); err == nil {
+			total += st.Size()
+			if total > opts.MaxTotal {
+				return nil, fmt.Errorf("history %s: more than %d bytes of runs (read fewer with --max-runs)", dir, opts.MaxTotal)
+			}
+		}
 		r, err := ReadReportFile(path, opts.MaxFile)
 		if err != nil {
 			return nil, err

@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
@@ -47,6 +48,9 @@ func (j *JUnit) Report(_ context.Context, r *Report) error {
 		ts.AddTestcase(junit.Testcase{Name: "load and judge", Classname: "input", Time: "0",
 			Error: &junit.Result{Message: e, Type: "input"}})
 		suites.AddSuite(ts)
+	}
+	if _, err := io.WriteString(j.W, xml.Header); err != nil {
+		return err
 	}
 	return suites.WriteXML(j.W)
 }
