@@ -10,9 +10,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/supaudit/supaudit/results"
 )
 
 // DefaultMaxHistoryFile caps one history file read by LoadHistory (64 MiB).
@@ -61,7 +65,8 @@ type HistoryOptions struct {
 }
 
 // LoadHistory reads every JSON report (**/*.json) below dir and returns
-// them sorted by generated_at (oldest first). A file that is not a
+// them sorted by generated_at (oldest first), without the results'
+// evidence. A file that is not a
 // supaudit/report/v1 report is an error naming the file.
 func LoadHistory(ctx context.Context, dir string, opts HistoryOptions) ([]*Report, error) {
 	if opts.MaxFile <= 0 {
@@ -92,32 +97,98 @@ func LoadHistory(ctx context.Context, dir string, opts HistoryOptions) ([]*Repor
 		// Names start with the UTC time, so the last ones are the newest.
 		matches = matches[len(matches)-opts.MaxRuns:]
 	}
-	runs := make([]*Report, 0, len(matches))
 	var total int64
-	for _, m := range matches {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		path := filepath.Join(dir, filepath.FromSlash(m))
-		if st, err := os.Stat(path); err == nil {
+	paths := make([]string, len(matches))
+	for i, m := range matches {
+		paths[i] = filepath.Join(dir, filepath.FromSlash(m))
+		if st, err := os.Stat(paths[i]); err == nil {
 			total += st.Size()
 			if total > opts.MaxTotal {
 				return nil, fmt.Errorf("history %s: more than %d bytes of runs (read fewer with --max-runs)", dir, opts.MaxTotal)
 			}
 		}
-		r, err := ReadReportFile(path, opts.MaxFile)
+	}
+	// Decode on all cores, without the evidence (the history reports do
+	// not show it and it is most of the allocations).
+	runs := make([]*Report, len(paths))
+	errs := make([]error, len(paths))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), len(paths))
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				runs[i], errs[i] = readHistoryFile(paths[i], opts.MaxFile)
+			}
+		}()
+	}
+	for i := range paths {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
-		runs = append(runs, r)
 	}
 	sort.SliceStable(runs, func(i, j int) bool { return runs[i].GeneratedAt.Before(runs[j].GeneratedAt) })
 	return runs, nil
 }
 
-// ReadReportFile reads one JSON report (supaudit/report/v1), at most max
-// bytes.
-func ReadReportFile(path string, max int64) (*Report, error) {
+// historyRun is a JSON report decoded without evidence.
+type historyRun struct {
+	Report
+	Snapshots []struct {
+		ID      string `json:"id"`
+		File    string `json:"file"`
+		Results []struct {
+			results.Result
+			Evidence skipJSON `json:"evidence"`
+		} `json:"results"`
+	} `json:"snapshots"`
+}
+
+// skipJSON decodes any JSON value into nothing.
+type skipJSON struct{}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (*skipJSON) UnmarshalJSON([]byte) error { return nil }
+
+// readHistoryFile reads one kept run, leaving out the results' evidence.
+func readHistoryFile(path string, max int64) (*Report, error) {
+	data, err := readCapped(path, max)
+	if err != nil {
+		return nil, err
+	}
+	var h historyRun
+	if err := json.Unmarshal(data, &h); err != nil {
+		return nil, fmt.Errorf("report %s: %w", path, err)
+	}
+	if h.Schema != SchemaV1 {
+		return nil, fmt.Errorf("report %s: schema %q, want %q", path, h.Schema, SchemaV1)
+	}
+	r := h.Report
+	r.Snapshots = make([]SnapshotResults, len(h.Snapshots))
+	for i, s := range h.Snapshots {
+		rs := make([]results.Result, len(s.Results))
+		for j, x := range s.Results {
+			rs[j] = x.Result
+		}
+		r.Snapshots[i] = SnapshotResults{ID: s.ID, File: s.File, Summary: results.Summarize(rs), Results: rs}
+	}
+	return &r, nil
+}
+
+func readCapped(path string, max int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("report %s: %w", path, err)
@@ -129,6 +200,16 @@ func ReadReportFile(path string, max int64) (*Report, error) {
 	}
 	if int64(len(data)) > max {
 		return nil, fmt.Errorf("report %s: larger than %d bytes", path, max)
+	}
+	return data, nil
+}
+
+// ReadReportFile reads one JSON report (supaudit/report/v1), at most max
+// bytes.
+func ReadReportFile(path string, max int64) (*Report, error) {
+	data, err := readCapped(path, max)
+	if err != nil {
+		return nil, err
 	}
 	return ParseReport(path, data)
 }

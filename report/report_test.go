@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -399,6 +400,49 @@ func sizeOf(st os.FileInfo) int64 {
 // BenchmarkHTMLHistory renders the HTML history report of 100 runs over 50
 // sites (about 75,000 results), loading excluded.
 func BenchmarkHTMLHistory(b *testing.B) {
+	runs := benchRuns(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		v, err := NewHistoryView(runs, Tool{Name: "supaudit"}, testNow)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := (&HTML{W: &buf}).History(context.Background(), v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoadAndRenderHistory is what supaudit report --history does for
+// 100 kept runs over 50 sites: read and decode the files, then render.
+func BenchmarkLoadAndRenderHistory(b *testing.B) {
+	dir := b.TempDir()
+	for _, r := range benchRuns(b) {
+		if _, err := WriteHistory(context.Background(), dir, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		runs, err := LoadHistory(context.Background(), dir, HistoryOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		v, err := NewHistoryView(runs, Tool{Name: "supaudit"}, testNow)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := (&HTML{W: io.Discard}).History(context.Background(), v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchRuns builds 100 runs over 50 sites from the testdata runs.
+func benchRuns(b *testing.B) []*Report {
 	base := loadRun(b, "run1.json")
 	runs := make([]*Report, 100)
 	for i := range runs {
@@ -417,18 +461,7 @@ func BenchmarkHTMLHistory(b *testing.B) {
 		}
 		runs[i] = &r
 	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		v, err := NewHistoryView(runs, Tool{Name: "supaudit"}, testNow)
-		if err != nil {
-			b.Fatal(err)
-		}
-		var buf bytes.Buffer
-		if err := (&HTML{W: &buf}).History(context.Background(), v); err != nil {
-			b.Fatal(err)
-		}
-	}
+	return runs
 }
 
 func FuzzParseReport(f *testing.F) {
