@@ -22,6 +22,7 @@ type bundleFlags struct {
 	maxTotalSize  int64
 	// winrm: collect over WinRM instead of from --bundle (winrm.go).
 	winrm winrmFlags
+	probe probeFlags // --probe, --inventory: the network probe (probe.go)
 }
 
 func (b *bundleFlags) register(cmd *cobra.Command) {
@@ -32,6 +33,7 @@ func (b *bundleFlags) register(cmd *cobra.Command) {
 	f.Int64Var(&b.maxFileSize, "max-file-size", bundle.DefaultMaxFileSize, "largest evidence file, in bytes")
 	f.Int64Var(&b.maxTotalSize, "max-total-size", bundle.DefaultMaxTotalSize, "largest total (uncompressed) evidence of one server, in bytes")
 	b.winrm.register(cmd) // --bundle or --winrm (winrm.go)
+	b.probe.register(cmd) // --probe/--inventory, alone or with --bundle (probe.go)
 }
 
 // collect runs the bundle collector and validates the snapshot against
@@ -39,6 +41,9 @@ func (b *bundleFlags) register(cmd *cobra.Command) {
 func (b *bundleFlags) collect(ctx context.Context, e *env) ([]byte, *facts.Document, error) {
 	if b.winrm.enabled() {
 		return b.winrm.collect(ctx, e, b)
+	}
+	if b.probe.enabled() {
+		return b.probe.collectWith(ctx, e, b) // probe, merged with --bundle (probe.go)
 	}
 	if b.bundle == "" {
 		return nil, nil, usageError(fmt.Errorf("--bundle DIR or --winrm HOST is required"))

@@ -1,0 +1,231 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/supaudit/supaudit/collectors/bundle"
+	"github.com/supaudit/supaudit/collectors/probe"
+	"github.com/supaudit/supaudit/facts"
+)
+
+// probeResolver resolves probe targets; nil means the system resolver.
+// Tests set it to map made-up FQDNs to loopback.
+var probeResolver probe.Resolver
+
+// probeFlags are the network-probe flags of collect and scan
+// (docs/probe.md).
+type probeFlags struct {
+	targets        []string
+	inventory      string
+	site           string
+	caFile         string
+	concurrency    int
+	connectTimeout time.Duration
+	tlsTimeout     time.Duration
+	requestTimeout time.Duration
+	hostTimeout    time.Duration
+	maxBody        int64
+	quiet          bool
+}
+
+func (p *probeFlags) register(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringArrayVar(&p.targets, "probe", nil, "probe this SUP over the network: HOST, or HOST:internet for an Internet-facing SUP (repeatable; see docs/probe.md)")
+	f.StringVar(&p.inventory, "inventory", "", "probe the SUPs of an inventory file and add the roles it declares (see docs/inventory.md)")
+	f.StringVar(&p.site, "site", "", "site code to take from an inventory that lists several sites")
+	f.StringVar(&p.caFile, "ca-file", "", "PEM bundle of CAs the clients trust (default: the inventory's, else the system roots)")
+	f.IntVar(&p.concurrency, "concurrency", probe.DefaultConcurrency, "hosts probed at once")
+	f.DurationVar(&p.connectTimeout, "connect-timeout", probe.DefaultConnectTimeout, "TCP connect timeout")
+	f.DurationVar(&p.tlsTimeout, "tls-timeout", probe.DefaultTLSTimeout, "TLS handshake timeout")
+	f.DurationVar(&p.requestTimeout, "request-timeout", probe.DefaultRequestTimeout, "timeout of each HTTP request")
+	f.DurationVar(&p.hostTimeout, "host-timeout", probe.DefaultHostTimeout, "deadline for everything probed on one host")
+	f.Int64Var(&p.maxBody, "max-body", probe.DefaultMaxBody, "most bytes of a response body read")
+	f.BoolVarP(&p.quiet, "quiet", "q", false, "no progress bar and no TLS summary on standard error")
+}
+
+func (p *probeFlags) enabled() bool { return len(p.targets) > 0 || p.inventory != "" }
+
+// source names what was probed, for messages.
+func (p *probeFlags) source() string {
+	if p.inventory != "" {
+		return p.inventory
+	}
+	return "probe"
+}
+
+// collect probes the targets and returns their snapshot; an interrupted
+// run (Ctrl-C) still returns what was collected, marked incomplete.
+func (p *probeFlags) collect(ctx context.Context, e *env) (*facts.Snapshot, error) {
+	if p.concurrency < 1 || p.concurrency > 4096 {
+		return nil, usageError(fmt.Errorf("--concurrency %d: want 1-4096", p.concurrency))
+	}
+	for _, d := range []time.Duration{p.connectTimeout, p.tlsTimeout, p.requestTimeout, p.hostTimeout} {
+		if d <= 0 {
+			return nil, usageError(errors.New("timeouts must be positive"))
+		}
+	}
+	if p.maxBody < 1 {
+		return nil, usageError(errors.New("--max-body must be positive"))
+	}
+	var targets []probe.Target
+	for _, a := range p.targets {
+		t, err := probe.ParseTarget(a)
+		if err != nil {
+			return nil, usageError(err)
+		}
+		targets = append(targets, t)
+	}
+	caFile := p.caFile
+	var inv *probe.Inventory
+	var site *probe.InventorySite
+	if p.inventory != "" {
+		var err error
+		if inv, err = probe.LoadInventory(p.inventory); err != nil {
+			return nil, usageError(err)
+		}
+		if site, err = inv.Site(p.site); err != nil {
+			return nil, usageError(err)
+		}
+		if caFile == "" {
+			caFile = inv.CAFile
+		}
+		targets = append(targets, site.Targets(caFile)...)
+	} else if p.site != "" {
+		return nil, usageError(errors.New("--site needs --inventory"))
+	}
+	if caFile != "" {
+		if _, err := probe.LoadCAFile(caFile); err != nil {
+			return nil, usageError(err)
+		}
+	}
+	opts := probe.Options{
+		Resolver:       probeResolver,
+		ConnectTimeout: p.connectTimeout,
+		TLSTimeout:     p.tlsTimeout,
+		RequestTimeout: p.requestTimeout,
+		HostTimeout:    p.hostTimeout,
+		MaxBody:        p.maxBody,
+		Concurrency:    p.concurrency,
+		CAFile:         caFile,
+	}
+	if !p.quiet && isTerminal(e.stderr) {
+		bar := progressbar.NewOptions(len(targets),
+			progressbar.OptionSetWriter(e.stderr),
+			progressbar.OptionSetDescription("probing"),
+			progressbar.OptionShowCount(),
+			progressbar.OptionClearOnFinish(),
+			progressbar.OptionThrottle(100*time.Millisecond),
+		)
+		opts.Progress = func(done, _ int) { _ = bar.Set(done) }
+		defer func() { _ = bar.Finish() }()
+	}
+	start := now()
+	res := probe.Run(ctx, targets, opts)
+	id := "probe"
+	if site != nil {
+		id = site.Code + "-probe"
+	}
+	snap := res.Snapshot(id, start)
+	if inv != nil {
+		inv.Declare(site, snap)
+	}
+	if !p.quiet {
+		for _, t := range res.TLS {
+			match := "names"
+			if !t.NameMatches {
+				match = "does NOT name"
+			}
+			trust := "trusted"
+			if !t.Trusted {
+				trust = "NOT trusted"
+			}
+			fmt.Fprintf(e.stderr, "supaudit: %s: %s, %s; certificate %s, %s %s\n", t.Source, t.Protocol, t.Cipher, trust, match, t.ClientName)
+		}
+	}
+	if !res.Run.Complete {
+		fmt.Fprintf(e.stderr, "supaudit: probe interrupted: writing what was collected, marked incomplete\n")
+	}
+	return snap, nil
+}
+
+// collectWith runs the probe and, when b names a bundle, the bundle
+// collector too, merging both into one snapshot (where they disagree the
+// bundle's value is kept and the probe's is listed under conflicts). The
+// snapshot is validated against the facts schema, as for a bundle.
+func (p *probeFlags) collectWith(ctx context.Context, e *env, b *bundleFlags) ([]byte, *facts.Document, error) {
+	var snap *facts.Snapshot
+	name := p.source()
+	if b.bundle != "" {
+		name = b.bundle
+		var err error
+		snap, err = bundle.Collect(ctx, b.bundle, bundle.Options{
+			ID:            b.id,
+			MaxZipEntries: b.maxZipEntries,
+			MaxFileSize:   b.maxFileSize,
+			MaxTotalSize:  b.maxTotalSize,
+		})
+		if err != nil {
+			return nil, nil, usageError(err)
+		}
+	}
+	ps, err := p.collect(ctx, e)
+	if err != nil {
+		return nil, nil, err
+	}
+	snap = probe.Merge(snap, ps)
+	if b.id != "" {
+		snap.ID = b.id
+	}
+	for _, c := range snap.Collectors {
+		for _, m := range c.Errors {
+			fmt.Fprintf(e.stderr, "supaudit: collect: %s: %s\n", c.Name, m)
+		}
+	}
+	data, err := json.MarshalIndent(snap, "", "  ")
+	if err != nil {
+		return nil, nil, usageError(fmt.Errorf("encode snapshot: %w", err))
+	}
+	data = append(data, '\n')
+	doc, err := facts.Parse(name, data)
+	if err != nil {
+		return nil, nil, usageError(fmt.Errorf("collected snapshot does not validate (a collector bug): %w", err))
+	}
+	return data, doc, nil
+}
+
+func init() {
+	// --winrm-all collects from the servers the --inventory file lists.
+	winrmInventoryHosts = func(cmd *cobra.Command) ([]string, error) {
+		path, _ := cmd.Flags().GetString("inventory")
+		if path == "" {
+			return nil, errors.New("--winrm-all needs --inventory FILE")
+		}
+		inv, err := probe.LoadInventory(path)
+		if err != nil {
+			return nil, err
+		}
+		code, _ := cmd.Flags().GetString("site")
+		site, err := inv.Site(code)
+		if err != nil {
+			return nil, err
+		}
+		var hosts []string
+		if site.SiteServer != "" {
+			hosts = append(hosts, site.SiteServer)
+		}
+		for _, s := range site.SUPs {
+			if !strings.EqualFold(s.FQDN, site.SiteServer) {
+				hosts = append(hosts, s.FQDN)
+			}
+		}
+		return hosts, nil
+	}
+}
