@@ -13,7 +13,8 @@ import (
 )
 
 // JUnit writes the report as JUnit XML for CI servers: a test suite per
-// snapshot (site), a test case per (step, subject).
+// snapshot (site, with the snapshot file as the property snapshot.file), a
+// test case per (step, subject).
 //
 //   - fail is a <failure> whose text is the remediation;
 //   - unknown is an <error> (the step could not be judged, which is not the
@@ -33,7 +34,7 @@ type JUnit struct {
 func (j *JUnit) Report(_ context.Context, r *Report) error {
 	suites := junit.Testsuites{Name: r.Tool.Name}
 	for i, snap := range r.Snapshots {
-		ts := junit.Testsuite{ID: i, Name: snap.ID, File: snap.File, Time: "0", Package: r.Tool.Name}
+		ts := junit.Testsuite{ID: i, Name: snap.ID, Time: "0", Package: r.Tool.Name}
 		ts.SetTimestamp(r.GeneratedAt)
 		ts.AddProperty("snapshot.file", snap.File)
 		ts.AddProperty("tool.version", r.Tool.Version)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -223,11 +224,9 @@ func TestSARIFSchema(t *testing.T) {
 	}
 }
 
-// JUnit XML structure, as the Jenkins/Ant JUnit schema (junit-10.xsd)
-// defines it: no XSD validator is available to Go tests without cgo, so
-// the check decodes into the schema's elements and verifies what the XSD
-// requires (required attributes, at most one of failure/error/skipped per
-// test case, counts equal to the cases).
+// JUnit XML semantics beyond the schema (TestJUnitSchema): at most one of
+// failure/error/skipped per case, counts equal to the cases, failure text
+// is the remediation.
 type xTestsuites struct {
 	XMLName xml.Name     `xml:"testsuites"`
 	Tests   int          `xml:"tests,attr"`
@@ -258,6 +257,133 @@ type xTestcase struct {
 type xResult struct {
 	Message string `xml:"message,attr"`
 	Text    string `xml:",chardata"`
+}
+
+// junitModel is the content model of the widely used Jenkins JUnit schema
+// (jenkins-junit.xsd): per element, its allowed attributes (required ones
+// marked with a leading "!") and its children in sequence order with their
+// maximum count (0 = unbounded). One documented extension: <skipped> has a
+// message attribute (as in the Maven Surefire schema, and read by Jenkins
+// and GitLab), where jenkins-junit.xsd declares it as a plain string.
+var junitModel = map[string]struct {
+	attrs    []string
+	children []struct {
+		name string
+		max  int
+	}
+}{
+	"testsuites": {attrs: []string{"name", "time", "tests", "failures", "disabled", "errors", "skipped"},
+		children: []struct {
+			name string
+			max  int
+		}{{"testsuite", 0}}},
+	"testsuite": {attrs: []string{"!name", "!tests", "failures", "errors", "time", "disabled", "skipped", "timestamp", "hostname", "id", "package"},
+		children: []struct {
+			name string
+			max  int
+		}{{"properties", 1}, {"testcase", 0}, {"system-out", 1}, {"system-err", 1}}},
+	"properties": {children: []struct {
+		name string
+		max  int
+	}{{"property", 0}}},
+	"property": {attrs: []string{"!name", "!value"}},
+	"testcase": {attrs: []string{"!name", "assertions", "time", "classname", "status"},
+		children: []struct {
+			name string
+			max  int
+		}{{"skipped", 1}, {"error", 0}, {"failure", 0}, {"system-out", 0}, {"system-err", 0}}},
+	"skipped":    {attrs: []string{"message"}},
+	"error":      {attrs: []string{"type", "message"}},
+	"failure":    {attrs: []string{"type", "message"}},
+	"system-out": {},
+	"system-err": {},
+}
+
+// validateJUnit checks an XML document against junitModel.
+func validateJUnit(data []byte) error {
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	type frame struct {
+		name  string
+		pos   int // index into the parent's children sequence
+		count int
+	}
+	var stack []*frame
+	root := true
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch el := tok.(type) {
+		case xml.StartElement:
+			name := el.Name.Local
+			m, ok := junitModel[name]
+			if !ok {
+				return fmt.Errorf("element <%s> is not in the schema", name)
+			}
+			if root && name != "testsuites" {
+				return fmt.Errorf("root <%s>, want <testsuites>", name)
+			}
+			root = false
+			allowed := map[string]bool{}
+			for _, a := range m.attrs {
+				allowed[strings.TrimPrefix(a, "!")] = true
+			}
+			seen := map[string]bool{}
+			for _, a := range el.Attr {
+				if !allowed[a.Name.Local] {
+					return fmt.Errorf("<%s %s=...>: attribute not in the schema", name, a.Name.Local)
+				}
+				seen[a.Name.Local] = true
+			}
+			for _, a := range m.attrs {
+				if strings.HasPrefix(a, "!") && !seen[a[1:]] {
+					return fmt.Errorf("<%s> lacks required attribute %s", name, a[1:])
+				}
+			}
+			if n := len(stack); n > 0 {
+				parent := stack[n-1]
+				seq := junitModel[parent.name].children
+				i := parent.pos
+				for i < len(seq) && seq[i].name != name {
+					i++
+				}
+				if i == len(seq) {
+					return fmt.Errorf("<%s> not allowed here in <%s> (order or content)", name, parent.name)
+				}
+				if i != parent.pos {
+					parent.pos, parent.count = i, 0
+				}
+				parent.count++
+				if seq[i].max > 0 && parent.count > seq[i].max {
+					return fmt.Errorf("<%s>: more than %d in <%s>", name, seq[i].max, parent.name)
+				}
+			}
+			stack = append(stack, &frame{name: name})
+		case xml.EndElement:
+			stack = stack[:len(stack)-1]
+		}
+	}
+}
+
+func TestJUnitSchema(t *testing.T) {
+	for _, run := range []string{"run1.json", "run2.json"} {
+		if err := validateJUnit(render(t, "junit", loadRun(t, run))); err != nil {
+			t.Errorf("%s: %v", run, err)
+		}
+	}
+	for _, bad := range []string{
+		`<testsuites><testsuite tests="1"></testsuite></testsuites>`,
+		`<testsuites><testsuite name="a" tests="1"><testcase name="x"><failure/><skipped/></testcase></testsuite></testsuites>`,
+		`<testsuites><testsuite name="a" tests="1" file="f"></testsuite></testsuites>`,
+	} {
+		if validateJUnit([]byte(bad)) == nil {
+			t.Errorf("accepted %s", bad)
+		}
+	}
 }
 
 func TestJUnitStructure(t *testing.T) {
