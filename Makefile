@@ -43,6 +43,8 @@ fuzz: ## run each fuzz target for FUZZTIME (default 30s; evidence targets minimi
 	$(GO) test -run '^$$' -fuzz FuzzParseIISConfig -fuzztime $${FUZZTIME:-30s} -fuzzminimizetime 5s ./collectors/evidence/iisconfig/
 	$(GO) test -run '^$$' -fuzz FuzzParseCert -fuzztime $${FUZZTIME:-30s} -fuzzminimizetime 5s ./collectors/evidence/certs/
 	$(GO) test -run '^$$' -fuzz FuzzParseSiteControl -fuzztime $${FUZZTIME:-30s} -fuzzminimizetime 5s ./collectors/evidence/sitectrl/
+	$(GO) test -run '^$$' -fuzz FuzzParseParts -fuzztime $${FUZZTIME:-30s} -fuzzminimizetime 5s ./collectors/winrm/
+	$(GO) test -run '^$$' -fuzz FuzzReceiveResponse -fuzztime $${FUZZTIME:-30s} -fuzzminimizetime 5s ./collectors/winrm/
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $${FUZZTIME:-30s} ./waivers/
 	$(GO) test -run '^$$' -fuzz FuzzDiff -fuzztime $${FUZZTIME:-30s} ./snapdiff/
 	$(GO) test -run '^$$' -fuzz FuzzParseReport -fuzztime $${FUZZTIME:-30s} ./report/

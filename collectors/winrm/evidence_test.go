@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	mzwinrm "github.com/masterzen/winrm"
+
 	"github.com/supaudit/supaudit/collectors/evidence/regfile"
 )
 
@@ -88,4 +90,23 @@ func TestRedact(t *testing.T) {
 	if got := redact("bad pass p@ss in here", "p@ss"); strings.Contains(got, "p@ss") {
 		t.Errorf("redact left the secret: %q", got)
 	}
+}
+
+// FuzzReceiveResponse: a response the server sends never panics the
+// checks and parsers a Receive goes through (collectHost would turn a
+// panic into an error, but it should not need to).
+func FuzzReceiveResponse(f *testing.F) {
+	f.Add([]byte(`<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:rsp="http://schemas.microsoft.com/wbem/wsman/1/windows/shell"><s:Body><rsp:ReceiveResponse><rsp:Stream Name="stdout" CommandId="1">aGk=</rsp:Stream><rsp:CommandState CommandId="1" State="http://schemas.microsoft.com/wbem/wsman/1/windows/shell/CommandState/Done"><rsp:ExitCode>0</rsp:ExitCode></rsp:CommandState></rsp:ReceiveResponse></s:Body></s:Envelope>`))
+	f.Add([]byte(`<s:Fault><f:WSManFault Code="2150858793"><f:Message>OperationTimeout</f:Message></f:WSManFault></s:Fault>`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_ = faultText(b)
+		if wellFormed(b) != nil {
+			return
+		}
+		var out, errb capWriter
+		out.max, errb.max = 1<<20, 1<<20
+		_, _, _ = mzwinrm.ParseSlurpOutputErrResponse(string(b), &out, &errb)
+		_, _ = mzwinrm.ParseOpenShellResponse(string(b))
+		_, _ = mzwinrm.ParseExecuteCommandResponse(string(b))
+	})
 }
