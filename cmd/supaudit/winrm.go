@@ -83,7 +83,7 @@ func (w *winrmFlags) password(e *env) (string, error) {
 	if w.passwordFile != "" {
 		f, err := os.Open(w.passwordFile)
 		if err != nil {
-			return "", fmt.Errorf("--password-file: %w", errors.Unwrap(err))
+			return "", fmt.Errorf("--password-file %s: %w", w.passwordFile, errors.Unwrap(err))
 		}
 		defer f.Close()
 		line, err := bufio.NewReader(io.LimitReader(f, 4096)).ReadString('\n')
