@@ -1,0 +1,118 @@
+package probe
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/supaudit/supaudit/facts"
+)
+
+func TestLoadInventory(t *testing.T) {
+	inv, err := LoadInventory(filepath.Join("testdata", "sites.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join("testdata", "corp-root.pem"); inv.CAFile != want {
+		t.Errorf("ca_file = %q, want %q (relative to the inventory)", inv.CAFile, want)
+	}
+	if _, err := inv.Site(""); err == nil || !strings.Contains(err.Error(), "--site") {
+		t.Errorf("Site(\"\") with two sites: err = %v", err)
+	}
+	site, err := inv.Site("abc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := site.Targets(inv.CAFile)
+	if len(ts) != 2 || len(ts[0].Pairs) != 1 || ts[0].Pairs[0] != (PortPair{8530, 8531}) || len(ts[1].Pairs) != 0 {
+		t.Errorf("targets = %+v", ts)
+	}
+	if ts[1].ClientName() != "sup.example.com" || ts[1].CAFile != "/etc/ssl/certs/public-roots.pem" || ts[0].CAFile != inv.CAFile {
+		t.Errorf("target 2 = %+v", ts[1])
+	}
+	snap := &facts.Snapshot{Schema: facts.SchemaV1, ID: "x", CollectedAt: time.Now()}
+	inv.Declare(site, snap)
+	if len(snap.Servers) != 3 {
+		t.Fatalf("servers = %+v", snap.Servers)
+	}
+	s2 := snap.Servers[2]
+	if v, _ := s2.SUP.InternetBased.Get(); !v || s2.SUP.Accepts.Provenance.Collector != "inventory" {
+		t.Errorf("sup02 role = %+v", s2.SUP)
+	}
+	if v, _ := snap.Servers[1].SUP.HTTPPort.Get(); v != 8530 {
+		t.Errorf("sup01 http port = %v", v)
+	}
+}
+
+func TestParseInventoryErrors(t *testing.T) {
+	tests := []struct{ name, yaml, want string }{
+		{"empty", "", "no sites"},
+		{"unknown field", "sites: [{code: ABC, sups: [], colour: red}]", "colour"},
+		{"bad code", "sites: [{code: ABCD, sups: []}]", "sites[0].code"},
+		{"duplicate site", "sites: [{code: ABC, sups: []}, {code: abc, sups: []}]", "listed twice"},
+		{"bad role", "sites: [{code: ABC, sups: [{fqdn: a.example, role: dmz}]}]", "sups[0].role"},
+		{"internet without FQDN", "sites: [{code: ABC, sups: [{fqdn: a.example, role: internet}]}]", "internet_fqdn: required"},
+		{"bad ports", "sites: [{code: ABC, sups: [{fqdn: a.example, role: intranet, ports: {http: 80, https: 80}}]}]", "sups[0].ports"},
+		{"bad name", "sites: [{code: ABC, sups: [{fqdn: 'a b', role: intranet}]}]", "sups[0].fqdn"},
+		{"bad web site", "sites: [{code: ABC, sups: [{fqdn: a.example, role: intranet, web_site: iis}]}]", "web_site"},
+		{"not YAML", "sites: [", "inventory t.yaml"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseInventory("t.yaml", []byte(tc.yaml))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func FuzzParseInventory(f *testing.F) {
+	f.Add([]byte("sites: [{code: ABC, sups: [{fqdn: a.example, role: intranet}]}]"))
+	f.Add([]byte("ca_file: x\nsites:\n  - code: A1B\n    sups: []\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		inv, err := ParseInventory("fuzz.yaml", data)
+		if err != nil {
+			return
+		}
+		for i := range inv.Sites {
+			snap := &facts.Snapshot{}
+			inv.Declare(&inv.Sites[i], snap)
+			_ = inv.Sites[i].Targets("")
+		}
+	})
+}
+
+func TestMerge(t *testing.T) {
+	ev := facts.Provenance{Collector: "bundle", Host: "sup01.corp.example", Source: "registry/wsus.reg"}
+	pr := facts.Provenance{Collector: "probe", Host: "sup01.corp.example", Source: "http://sup01.corp.example:80/Selfupdate/wuident.cab"}
+	base := &facts.Snapshot{ID: "ABC-bundle", Servers: []facts.Server{{
+		FQDN:  "SUP01.corp.example",
+		WSUS:  &facts.WSUS{Port: facts.Known(8530, ev), Version: facts.Known("3.2.7600.226", ev)},
+		Ports: []facts.PortCheck{{Port: 8530, Reachable: facts.UnknownFact[bool]("not in the log", ev)}},
+	}}}
+	add := &facts.Snapshot{ID: "probe", Collectors: []facts.CollectorRun{{Name: "probe", Complete: true}}, Servers: []facts.Server{
+		{FQDN: "sup01.corp.example", WSUS: &facts.WSUS{Port: facts.Known(80, pr), WebSite: facts.Known("default", pr)},
+			Ports: []facts.PortCheck{{Port: 8530, Reachable: facts.Known(false, pr)}, {Port: 80, Reachable: facts.Known(true, pr)}}},
+		{FQDN: "sup02.corp.example"},
+	}}
+	m := Merge(base, add)
+	if m.ID != "ABC-bundle" || len(m.Servers) != 2 || len(m.Collectors) != 1 {
+		t.Fatalf("merged = %+v", m)
+	}
+	w := m.Servers[0].WSUS
+	if v, _ := w.Port.Get(); v != 8530 || len(w.Port.Conflicts) != 1 || w.Port.Conflicts[0].Value != 80 || w.Port.Conflicts[0].Provenance != pr {
+		t.Errorf("port = %+v, want 8530 with the probe's 80 as a conflict", w.Port)
+	}
+	if v, _ := w.WebSite.Get(); v != "default" {
+		t.Errorf("web_site = %+v, want the probe's", w.WebSite)
+	}
+	ps := m.Servers[0].Ports
+	if len(ps) != 2 || ps[0].Reachable.Provenance != pr {
+		t.Errorf("ports = %+v: a known probe fact replaces an unknown one", ps)
+	}
+	if Merge(nil, add) != add || Merge(base, nil) != base {
+		t.Error("Merge with nil")
+	}
+}
