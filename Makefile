@@ -33,6 +33,7 @@ lint: ## gofmt, go vet, strict policy compile
 bench: ## Go benchmarks, then supaudit vs conftest vs the evaluation floor on 1000 and 10000 generated snapshots
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 20x ./policies/
 	$(GO) test -run '^$$' -bench BenchmarkHTMLHistory -benchmem ./report/
+	$(GO) test -run '^$$' -bench BenchmarkProbeFleet -benchmem -benchtime 3x ./collectors/probe/
 	scripts/bench.sh $(BENCH_SIZES)
 
 fuzz: ## run each fuzz target for FUZZTIME (default 30s; evidence targets minimize new inputs for at most 5s)
@@ -44,6 +45,8 @@ fuzz: ## run each fuzz target for FUZZTIME (default 30s; evidence targets minimi
 	$(GO) test -run '^$$' -fuzz FuzzParseCert -fuzztime $${FUZZTIME:-30s} -fuzzminimizetime 5s ./collectors/evidence/certs/
 	$(GO) test -run '^$$' -fuzz FuzzParseSiteControl -fuzztime $${FUZZTIME:-30s} -fuzzminimizetime 5s ./collectors/evidence/sitectrl/
 	$(GO) test -run '^$$' -fuzz FuzzParseParts -fuzztime $${FUZZTIME:-30s} -fuzzminimizetime 5s ./collectors/winrm/
+	$(GO) test -run '^$$' -fuzz FuzzParseInventory -fuzztime $${FUZZTIME:-30s} -fuzzminimizetime 5s ./collectors/probe/
+	$(GO) test -run '^$$' -fuzz FuzzParseTarget -fuzztime $${FUZZTIME:-30s} -fuzzminimizetime 5s ./collectors/probe/
 	$(GO) test -run '^$$' -fuzz FuzzReceiveResponse -fuzztime $${FUZZTIME:-30s} -fuzzminimizetime 5s ./collectors/winrm/
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $${FUZZTIME:-30s} ./waivers/
 	$(GO) test -run '^$$' -fuzz FuzzDiff -fuzztime $${FUZZTIME:-30s} ./snapdiff/
