@@ -20,6 +20,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/supaudit/supaudit/collectors/bundle"
+	"github.com/supaudit/supaudit/collectors/probe"
 	"github.com/supaudit/supaudit/collectors/winrm"
 	"github.com/supaudit/supaudit/facts"
 	"github.com/supaudit/supaudit/report"
@@ -31,9 +32,8 @@ const (
 	envWinRMPassword = "SUPAUDIT_WINRM_PASSWORD"
 )
 
-// winrmInventoryHosts returns the hosts of the --inventory file for
-// --winrm-all. It is set by the inventory support; nil means no inventory
-// can be read in this build.
+// winrmInventoryHosts returns the servers of the --inventory file for
+// --winrm-all (set in probe.go, which owns the inventory).
 var winrmInventoryHosts func(cmd *cobra.Command) ([]string, error)
 
 // winrmFlags are the WinRM flags of collect and scan (docs/winrm.md).
@@ -41,6 +41,7 @@ type winrmFlags struct {
 	cmd          *cobra.Command
 	hosts        []string
 	all          bool
+	port         int
 	https        bool
 	caFile       string
 	insecure     bool
@@ -59,7 +60,8 @@ func (w *winrmFlags) register(cmd *cobra.Command) {
 	w.cmd = cmd
 	f := cmd.Flags()
 	f.StringArrayVar(&w.hosts, "winrm", nil, "collect over WinRM from this server (host or host:port; repeatable) instead of --bundle; see docs/winrm.md")
-	f.BoolVar(&w.all, "winrm-all", false, "collect over WinRM from every server of --inventory")
+	f.BoolVar(&w.all, "winrm-all", false, "collect over WinRM from every server of --inventory (its site server and SUPs)")
+	f.IntVar(&w.port, "winrm-port", 0, "WinRM port for servers given without one (default 5985, or 5986 with --https)")
 	f.BoolVar(&w.https, "https", false, "WinRM over HTTPS (default port 5986) instead of HTTP (5985)")
 	f.StringVar(&w.caFile, "winrm-ca-file", "", "PEM file of the CA(s) trusted for WinRM over HTTPS (default: --ca-file where the command has it, else the system roots)")
 	f.BoolVar(&w.insecure, "insecure-skip-verify", false, "do not verify the WinRM server's certificate (not recommended)")
@@ -136,7 +138,7 @@ func (w *winrmFlags) collect(ctx context.Context, e *env, b *bundleFlags) ([]byt
 	}
 	hosts := append([]string(nil), w.hosts...)
 	if w.all {
-		if winrmInventoryHosts == nil || w.cmd.Flags().Lookup("inventory") == nil {
+		if winrmInventoryHosts == nil {
 			return nil, nil, usageError(errors.New("--winrm-all needs --inventory, which this build does not have; list the servers with --winrm HOST"))
 		}
 		more, err := winrmInventoryHosts(w.cmd)
@@ -145,11 +147,17 @@ func (w *winrmFlags) collect(ctx context.Context, e *env, b *bundleFlags) ([]byt
 		}
 		hosts = append(hosts, more...)
 	}
+	if w.port < 0 || w.port > 65535 {
+		return nil, nil, usageError(fmt.Errorf("--winrm-port %d: want 1-65535", w.port))
+	}
 	var targets []winrm.Target
 	for _, h := range hosts {
 		t, err := winrm.ParseTarget(h)
 		if err != nil {
 			return nil, nil, usageError(fmt.Errorf("--winrm: %w", err))
+		}
+		if t.Port == 0 {
+			t.Port = w.port
 		}
 		targets = append(targets, t)
 	}
@@ -207,6 +215,18 @@ func (w *winrmFlags) collect(ctx context.Context, e *env, b *bundleFlags) ([]byt
 	for _, c := range snap.Collectors {
 		for _, m := range c.Errors {
 			fmt.Fprintf(e.stderr, "supaudit: collect: %s\n", m)
+		}
+	}
+	if b.probe.enabled() {
+		// --probe/--inventory too: the network's view (and the inventory's
+		// declarations) merged in, as with --bundle (probe.go).
+		ps, err := b.probe.collect(ctx, e)
+		if err != nil {
+			return nil, nil, err
+		}
+		snap = probe.Merge(snap, ps)
+		if b.id != "" {
+			snap.ID = b.id
 		}
 	}
 	data, err := json.MarshalIndent(snap, "", "  ")

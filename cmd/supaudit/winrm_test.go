@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -184,5 +186,57 @@ func TestWinRMUsageErrors(t *testing.T) {
 	code, _, stderr = runCLI(t, "collect", "--winrm", "127.0.0.1:1")
 	if code != exitError || !strings.Contains(stderr, "winrm quickconfig") {
 		t.Errorf("refused connection: exit %d, %q", code, stderr)
+	}
+}
+
+// TestScanInventoryWinRMAll: scan --inventory --winrm-all collects over
+// WinRM from the inventory's site server and SUPs (here three loopback
+// addresses sharing one port) and merges the probe's view.
+func TestScanInventoryWinRMAll(t *testing.T) {
+	t.Setenv(envWinRMUser, winrmUser)
+	t.Setenv(envWinRMPassword, winrmPassword)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	for i, s := range []string{"SCCM01", "SUP01", "SUPINET01"} {
+		addr := fmt.Sprintf("127.0.0.%d:%d", i+2, port)
+		winrmtest.New(t, winrmtest.Config{Addr: addr, Dir: filepath.Join(compliantBundle, s), User: winrmUser, Password: winrmPassword, TLS: true})
+	}
+	dir := t.TempDir()
+	inv := filepath.Join(dir, "sites.yaml")
+	if err := os.WriteFile(inv, []byte(`sites:
+- code: ABC
+  site_server: 127.0.0.2
+  sups:
+  - {fqdn: 127.0.0.3, role: intranet, ports: {http: 1, https: 2}}
+  - {fqdn: 127.0.0.4, role: intranet, ports: {http: 1, https: 2}}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	snap := filepath.Join(dir, "site.json")
+	code, _, stderr := runCLI(t, "scan", "--inventory", inv, "--winrm-all", "--https", "--insecure-skip-verify",
+		"--winrm-port", fmt.Sprint(port), "--snapshot", snap, "--format", "json", "--quiet")
+	if code == exitError {
+		t.Fatalf("exit 2: %s", stderr)
+	}
+	s := loadSnap(t, snap)
+	names := map[string]bool{}
+	for _, c := range s.Collectors {
+		names[c.Name] = true
+	}
+	if !names["winrm"] || !names["probe"] {
+		t.Errorf("collectors %+v, want winrm and probe", s.Collectors)
+	}
+	for _, fqdn := range []string{"SCCM01.corp.contoso.com", "SUP01.corp.contoso.com", "SUPINET01.corp.contoso.com"} {
+		found := false
+		for _, srv := range s.Servers {
+			found = found || srv.FQDN == fqdn
+		}
+		if !found {
+			t.Errorf("server %s not collected over WinRM", fqdn)
+		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -37,6 +38,9 @@ type Config struct {
 	Dir string
 	// User and Password are the only credentials accepted (Basic).
 	User, Password string
+	// Addr is the address to listen on (default 127.0.0.1:0); other
+	// loopback addresses let several responders share one port.
+	Addr string
 	// TLS starts an HTTPS server (its certificate: Server.Certificate()).
 	TLS bool
 	// Stall names a bundle file whose command's Receive never answers
@@ -87,6 +91,14 @@ func New(t testing.TB, cfg Config) *Responder {
 	}
 	r := &Responder{cfg: cfg, actions: map[string]int{}, commands: map[string]*command{}, stalled: make(chan struct{})}
 	r.Server = httptest.NewUnstartedServer(r)
+	if cfg.Addr != "" {
+		l, err := net.Listen("tcp", cfg.Addr)
+		if err != nil {
+			t.Fatalf("winrmtest: listen on %s: %v", cfg.Addr, err)
+		}
+		r.Server.Listener.Close()
+		r.Server.Listener = l
+	}
 	r.Server.Config.ErrorLog = log.New(io.Discard, "", 0) // refused handshakes are expected
 	if cfg.TLS {
 		r.Server.StartTLS()
