@@ -93,9 +93,9 @@ func runScan(ctx context.Context, e *env, f *scanFlags) error {
 	}
 	rs, err := engine.Evaluate(ctx, doc, answers)
 	if err != nil {
-		return usageError(fmt.Errorf("%s: %w", f.bundle, err))
+		return usageError(fmt.Errorf("%s: %w", f.label(), err))
 	}
-	snaps := []report.SnapshotResults{post.apply(report.SnapshotResults{ID: doc.Snapshot.ID, File: f.bundle, Results: rs})}
+	snaps := []report.SnapshotResults{post.apply(report.SnapshotResults{ID: doc.Snapshot.ID, File: f.label(), Results: rs})}
 	post.notes(e)
 	rep := report.New(report.Tool{Name: "supaudit", Version: toolVersion()}, now(), failOn, snaps, nil)
 	toTerminal := f.output == "" && isTerminal(e.stdout)

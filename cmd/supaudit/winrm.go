@@ -272,3 +272,21 @@ func saveEvidence(dir string, fsys fs.FS) error {
 	}
 	return nil
 }
+
+// label names what was collected, for reports and messages: the bundle
+// folder, else the WinRM servers, else what was probed.
+func (b *bundleFlags) label() string {
+	switch {
+	case b.bundle != "":
+		return b.bundle
+	case b.winrm.enabled():
+		hosts := b.winrm.hosts
+		if b.winrm.all {
+			hosts = append(append([]string(nil), hosts...), b.probe.source())
+		}
+		return "winrm:" + strings.Join(hosts, ",")
+	case b.probe.enabled():
+		return b.probe.source()
+	}
+	return ""
+}
