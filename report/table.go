@@ -31,6 +31,7 @@ var colors = map[results.Status]string{
 	results.Unknown:       "\x1b[35m",
 	results.Manual:        "\x1b[36m",
 	results.NotApplicable: "\x1b[2m",
+	results.Waived:        "\x1b[34m",
 }
 
 func (t *Table) status(s results.Status) string {

@@ -130,19 +130,19 @@ type Outcome struct {
 func NewOutcome(n int) *Outcome { return &Outcome{Used: make([]int, n), Matched: make([]int, n)} }
 
 // Apply waives the results of one snapshot that an unexpired waiver covers
-// and appends, for every expired waiver that covers a result, a warn result
-// naming the waiver. Passing and not-applicable results are not waived.
+// and adds, after the first non-passing result an expired waiver covers, a
+// warn result naming the waiver. Passing and not-applicable results are not waived.
 // at is the run's time; o, when not nil, is updated.
 func Apply(ws []Waiver, snapID string, rs []results.Result, at time.Time, o *Outcome) []results.Result {
 	if len(ws) == 0 {
 		return rs
 	}
-	var expired []results.Result
+	out := make([]results.Result, 0, len(rs))
 	reported := map[int]bool{}
-	for i := range rs {
-		r := &rs[i]
+	for _, r := range rs {
+		var expired []results.Result
 		for wi, w := range ws {
-			if !w.Covers(snapID, *r) {
+			if !w.Covers(snapID, r) {
 				continue
 			}
 			if o != nil {
@@ -151,7 +151,7 @@ func Apply(ws []Waiver, snapID string, rs []results.Result, at time.Time, o *Out
 			if w.Expired(at) {
 				if !reported[wi] && r.Status != results.Pass && r.Status != results.NotApplicable {
 					reported[wi] = true
-					expired = append(expired, expiredResult(w, *r))
+					expired = append(expired, expiredResult(w, r))
 				}
 				continue
 			}
@@ -165,8 +165,12 @@ func Apply(ws []Waiver, snapID string, rs []results.Result, at time.Time, o *Out
 			}
 			break
 		}
+		// The expired waiver's result follows the result it names, so
+		// results stay in step order.
+		out = append(out, r)
+		out = append(out, expired...)
 	}
-	return append(rs, expired...)
+	return out
 }
 
 // expiredResult reports an expired waiver that still names a non-passing

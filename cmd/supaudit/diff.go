@@ -210,12 +210,20 @@ func writeDiffTable(w io.Writer, out diffOutput) error {
 	}
 	fmt.Fprintf(w, "\nVerdicts: %d changed\n", len(out.Verdicts))
 	if len(out.Verdicts) > 0 {
+		msgCol := 5
+		if out.Kind == "snapshots" {
+			msgCol = 4
+		}
 		t := tablewriter.NewTable(w,
 			tablewriter.WithRowAutoWrap(tw.WrapNormal),
-			tablewriter.WithColumnWidths(tw.NewMapper[int, int]().Set(5, 50)),
+			tablewriter.WithColumnWidths(tw.NewMapper[int, int]().Set(msgCol, 50)),
 			tablewriter.WithRowAlignment(tw.AlignLeft),
 		)
-		t.Header("Snapshot", "Step", "Subject", "Before", "After", "Message")
+		header := []any{"Snapshot", "Step", "Subject", "Before", "After", "Message"}
+		if out.Kind == "snapshots" {
+			header = header[1:]
+		}
+		t.Header(header...)
 		for _, v := range out.Verdicts {
 			before, after := string(v.Before), string(v.After)
 			if before == "" {
@@ -227,7 +235,11 @@ func writeDiffTable(w io.Writer, out diffOutput) error {
 			if v.Worse {
 				after += " (worse)"
 			}
-			if err := t.Append(v.Snapshot, v.Step, v.Subject, before, after, v.Message); err != nil {
+			row := []any{v.Snapshot, v.Step, v.Subject, before, after, v.Message}
+			if out.Kind == "snapshots" {
+				row = row[1:]
+			}
+			if err := t.Append(row...); err != nil {
 				return err
 			}
 		}
