@@ -167,7 +167,7 @@ Emit 0 ([Text.Encoding]::UTF8.GetBytes([string]$n))
 		b.WriteString(`foreach ($p in $paths) {
   if (Test-Path -LiteralPath $p -PathType Leaf) {
     try { $d = ReadShared $p } catch { Missing 0 ("cannot read " + $p + ": " + $_.Exception.Message); exit 0 }
-    if ($d -eq $null) { Missing 0 "over the size limit: $p"; exit 0 }
+    if ($null -eq $d) { Missing 0 "over the size limit: $p"; exit 0 }
     Emit 0 $d; exit 0
   }
 }
