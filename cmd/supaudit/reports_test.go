@@ -136,3 +136,16 @@ func TestDiff(t *testing.T) {
 		t.Errorf("mixed inputs: exit %d %s", code, errs)
 	}
 }
+
+func TestGoldenDiffRuns(t *testing.T) {
+	code, out, errs := runCLI(t, "diff", "../../report/testdata/history/run1.json", "../../report/testdata/history/run2.json", "--format", "json")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1: %s", code, errs)
+	}
+	golden(t, "diff-runs.json", out)
+	code, out, errs = runCLI(t, "diff", "../../fixtures/snapshots/stale-synchronization.json", "../../fixtures/snapshots/never-synchronized.json")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1: %s", code, errs)
+	}
+	golden(t, "diff-snapshots.txt", out)
+}
