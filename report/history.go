@@ -120,7 +120,7 @@ func LoadHistory(ctx context.Context, dir string, opts HistoryOptions) ([]*Repor
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				runs[i], errs[i] = readHistoryFile(paths[i], opts.MaxFile)
+				runs[i], errs[i] = readHistoryFile(ctx, paths[i], opts.MaxFile)
 			}
 		}()
 	}
@@ -164,8 +164,8 @@ type skipJSON struct{}
 func (*skipJSON) UnmarshalJSON([]byte) error { return nil }
 
 // readHistoryFile reads one kept run, leaving out the results' evidence.
-func readHistoryFile(path string, max int64) (*Report, error) {
-	data, err := readCapped(path, max)
+func readHistoryFile(ctx context.Context, path string, max int64) (*Report, error) {
+	data, err := readCapped(ctx, path, max)
 	if err != nil {
 		return nil, err
 	}
@@ -188,7 +188,10 @@ func readHistoryFile(path string, max int64) (*Report, error) {
 	return &r, nil
 }
 
-func readCapped(path string, max int64) ([]byte, error) {
+func readCapped(ctx context.Context, path string, max int64) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("report %s: %w", path, err)
@@ -206,8 +209,8 @@ func readCapped(path string, max int64) ([]byte, error) {
 
 // ReadReportFile reads one JSON report (supaudit/report/v1), at most max
 // bytes.
-func ReadReportFile(path string, max int64) (*Report, error) {
-	data, err := readCapped(path, max)
+func ReadReportFile(ctx context.Context, path string, max int64) (*Report, error) {
+	data, err := readCapped(ctx, path, max)
 	if err != nil {
 		return nil, err
 	}

@@ -27,7 +27,7 @@ var testNow = time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)
 
 func loadRun(t testing.TB, name string) *Report {
 	t.Helper()
-	r, err := ReadReportFile(filepath.Join("testdata", "history", name), DefaultMaxHistoryFile)
+	r, err := ReadReportFile(context.Background(), filepath.Join("testdata", "history", name), DefaultMaxHistoryFile)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ package waivers
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -55,7 +56,10 @@ func (w Waiver) Expired(t time.Time) bool {
 }
 
 // Load reads and validates a waivers file.
-func Load(path string) ([]Waiver, error) {
+func Load(ctx context.Context, path string) ([]Waiver, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("waivers %s: %w", path, err)

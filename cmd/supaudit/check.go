@@ -142,7 +142,7 @@ func runCheck(ctx context.Context, e *env, f *checkFlags, args []string) error {
 	toTerminal := f.output == "" && isTerminal(e.stdout)
 	opts := report.Options{Color: toTerminal && !f.noColor && os.Getenv("NO_COLOR") == "", Width: terminalWidth()}
 	header := report.Header{Tool: report.Tool{Name: "supaudit", Version: toolVersion()}, GeneratedAt: now().UTC(), FailOn: failOn}
-	post, err := newPostJudge(f, header.GeneratedAt)
+	post, err := newPostJudge(ctx, f, header.GeneratedAt)
 	if err != nil {
 		return err
 	}

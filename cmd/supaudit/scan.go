@@ -75,7 +75,7 @@ func runScan(ctx context.Context, e *env, f *scanFlags) error {
 			return usageError(err)
 		}
 	}
-	post, err := newPostJudge(&f.checkFlags, now().UTC())
+	post, err := newPostJudge(ctx, &f.checkFlags, now().UTC())
 	if err != nil {
 		return err
 	}

@@ -27,10 +27,10 @@ type postJudge struct {
 	kept    []report.SnapshotResults
 }
 
-func newPostJudge(f *checkFlags, at time.Time) (*postJudge, error) {
+func newPostJudge(ctx context.Context, f *checkFlags, at time.Time) (*postJudge, error) {
 	p := &postJudge{at: at, history: f.history, file: f.waivers}
 	if f.waivers != "" {
-		ws, err := waivers.Load(f.waivers)
+		ws, err := waivers.Load(ctx, f.waivers)
 		if err != nil {
 			return nil, usageError(err)
 		}
