@@ -92,7 +92,8 @@ Exit codes:
   0  the snapshot was written
   2  usage error, or the bundle could not be read at all`,
 		Example: `  supaudit collect --bundle fixtures/bundles/compliant --output site.json
-  supaudit collect --bundle evidence/ > site.json`,
+  supaudit collect --bundle evidence/ > site.json
+  supaudit collect --probe sup01.corp.example --probe sup.example.com:internet --output probe.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			data, _, err := bf.collect(cmd.Context(), e)

@@ -32,7 +32,8 @@ facts are reported unknown.
 
 ` + exitCodesHelp,
 		Example: `  supaudit scan --bundle fixtures/bundles/compliant
-  supaudit scan --bundle evidence/ --format json --output report.json --snapshot site.json`,
+  supaudit scan --bundle evidence/ --format json --output report.json --snapshot site.json
+  supaudit scan --inventory sites.yaml --bundle evidence/    # network probe merged with evidence (docs/probe.md)`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runScan(cmd.Context(), e, &f)

@@ -346,9 +346,9 @@ func (h *hostProbe) run(parent context.Context) facts.Server {
 	ctx, cancel := context.WithTimeout(parent, h.opts.HostTimeout)
 	defer cancel()
 	srv := facts.Server{FQDN: h.t.FQDN}
-	if h.t.InternetFQDN != "" && !strings.EqualFold(h.t.InternetFQDN, h.t.FQDN) {
-		srv.InternetFQDN = facts.Known(h.t.InternetFQDN, h.prov("--probe/inventory target"))
-	} else if h.t.Role == facts.AcceptsInternet {
+	// --probe HOST:internet: the user says clients reach HOST from the
+	// Internet. (An inventory's Internet FQDN is declared by the inventory.)
+	if h.t.Role == facts.AcceptsInternet && strings.EqualFold(h.t.InternetFQDN, h.t.FQDN) {
 		srv.InternetFQDN = facts.Known(h.t.FQDN, h.prov("--probe "+h.t.FQDN+":internet"))
 	}
 	dnsSrc := "dns:" + h.t.FQDN

@@ -376,3 +376,23 @@ func TestStaticResolverNotFound(t *testing.T) {
 		t.Errorf("err = %v, want not found", err)
 	}
 }
+
+// TestHostDeadline: the per-host deadline cuts requests and handshakes
+// that their own, longer timeouts would let run.
+func TestHostDeadline(t *testing.T) {
+	hole, hole2 := blackHole(t), blackHole(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res := Run(ctx, []Target{{FQDN: "sup01.corp.example", Pairs: []PortPair{{hole, hole2}}}}, Options{
+		Resolver: loopback, TLSTimeout: time.Minute, RequestTimeout: time.Minute, HostTimeout: 300 * time.Millisecond,
+	})
+	if ctx.Err() != nil {
+		t.Fatal("the per-host deadline did not stop the probe")
+	}
+	if !strings.Contains(strings.Join(res.Run.Errors, "\n"), "per-host deadline") {
+		t.Errorf("errors = %v, want the per-host deadline", res.Run.Errors)
+	}
+	if c := res.Servers[0].WSUS; c != nil && c.Certificate != nil && c.Certificate.Value != nil {
+		t.Errorf("certificate from a silent server: %+v", c.Certificate)
+	}
+}
