@@ -84,6 +84,10 @@ func runScan(ctx context.Context, e *env, f *scanFlags) error {
 	if err != nil {
 		return err
 	}
+	if ctx.Err() != nil {
+		// Interrupted probe (probe.go): judge and report what was collected.
+		ctx = context.WithoutCancel(ctx)
+	}
 	if f.snapshot != "" {
 		if err := report.WriteFileAtomic(f.snapshot, func(w io.Writer) error {
 			_, err := w.Write(data)
