@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 	"time"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/supaudit/supaudit/internal/capread"
 )
 
 // AnswersFile is the --answers file: attestations of manual checklist
@@ -24,17 +24,9 @@ const maxAnswersSize = 1 << 20
 // LoadAnswers reads and validates an answers file. Every answer needs a
 // step, who attests it (by) and when (at, RFC 3339 or YYYY-MM-DD).
 func LoadAnswers(path string) ([]Answer, error) {
-	f, err := os.Open(path)
+	data, err := capread.File(path, maxAnswersSize)
 	if err != nil {
 		return nil, fmt.Errorf("answers %s: %w", path, err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxAnswersSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("answers %s: %w", path, err)
-	}
-	if len(data) > maxAnswersSize {
-		return nil, fmt.Errorf("answers %s: larger than %d bytes", path, maxAnswersSize)
 	}
 	return ParseAnswers(path, data)
 }

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/supaudit/supaudit/internal/capread"
 )
 
 // maxParamsSize caps a --data file (1 MiB).
@@ -19,17 +19,9 @@ const maxParamsSize = 1 << 20
 //	sync:
 //	  max_age_days: 14
 func LoadParamsFile(path string) (map[string]any, error) {
-	f, err := os.Open(path)
+	data, err := capread.File(path, maxParamsSize)
 	if err != nil {
 		return nil, fmt.Errorf("--data %s: %w", path, err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxParamsSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("--data %s: %w", path, err)
-	}
-	if len(data) > maxParamsSize {
-		return nil, fmt.Errorf("--data %s: larger than %d bytes", path, maxParamsSize)
 	}
 	js, err := yaml.YAMLToJSON(data)
 	if err != nil {

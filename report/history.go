@@ -16,6 +16,7 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 
+	"github.com/supaudit/supaudit/internal/capread"
 	"github.com/supaudit/supaudit/results"
 )
 
@@ -192,17 +193,9 @@ func readCapped(ctx context.Context, path string, max int64) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	f, err := os.Open(path)
+	data, err := capread.File(path, max)
 	if err != nil {
 		return nil, fmt.Errorf("report %s: %w", path, err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, fmt.Errorf("report %s: %w", path, err)
-	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("report %s: larger than %d bytes", path, max)
 	}
 	return data, nil
 }

@@ -11,13 +11,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 	"time"
 
 	"sigs.k8s.io/yaml"
 
+	"github.com/supaudit/supaudit/internal/capread"
 	"github.com/supaudit/supaudit/results"
 )
 
@@ -60,17 +59,9 @@ func Load(ctx context.Context, path string) ([]Waiver, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	f, err := os.Open(path)
+	data, err := capread.File(path, maxSize)
 	if err != nil {
 		return nil, fmt.Errorf("waivers %s: %w", path, err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("waivers %s: %w", path, err)
-	}
-	if len(data) > maxSize {
-		return nil, fmt.Errorf("waivers %s: larger than %d bytes", path, maxSize)
 	}
 	return Parse(path, data)
 }

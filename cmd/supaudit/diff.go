@@ -4,15 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
 
 	"github.com/supaudit/supaudit/facts"
+	"github.com/supaudit/supaudit/internal/capread"
 	"github.com/supaudit/supaudit/report"
 	"github.com/supaudit/supaudit/snapdiff"
 )
@@ -74,17 +75,12 @@ Exit codes:
 
 // inputSchema reads the "schema" of a JSON file, at most max bytes.
 func inputSchema(path string, max int64) (string, []byte, error) {
-	fh, err := os.Open(path)
+	data, err := capread.File(path, max)
+	if errors.Is(err, capread.ErrTooLarge) {
+		return "", nil, fmt.Errorf("%s: %w (see --max-size)", path, err)
+	}
 	if err != nil {
 		return "", nil, err
-	}
-	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, max+1))
-	if err != nil {
-		return "", nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if int64(len(data)) > max {
-		return "", nil, fmt.Errorf("%s: larger than %d bytes (see --max-size)", path, max)
 	}
 	var head struct {
 		Schema string `json:"schema"`

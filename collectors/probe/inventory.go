@@ -2,8 +2,6 @@ package probe
 
 import (
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -11,6 +9,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/supaudit/supaudit/facts"
+	"github.com/supaudit/supaudit/internal/capread"
 )
 
 // MaxInventorySize is the largest inventory file read.
@@ -73,17 +72,9 @@ var siteCodeRE = regexp.MustCompile(`^[A-Za-z0-9]{3}$`)
 // LoadInventory reads and validates an inventory file (YAML or JSON).
 // Relative CA file paths are resolved against the inventory's folder.
 func LoadInventory(path string) (*Inventory, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("inventory: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxInventorySize+1))
+	data, err := capread.File(path, MaxInventorySize)
 	if err != nil {
 		return nil, fmt.Errorf("inventory %s: %w", path, err)
-	}
-	if len(data) > MaxInventorySize {
-		return nil, fmt.Errorf("inventory %s: larger than %d bytes", path, MaxInventorySize)
 	}
 	inv, err := ParseInventory(path, data)
 	if err != nil {

@@ -1,0 +1,40 @@
+// Package capread reads the small input files supaudit takes (answers,
+// waivers, policy parameters, inventories, JSON reports) with a size cap, so
+// that a wrong path (a disk image, a log) is refused rather than read into
+// memory.
+package capread
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// ErrTooLarge is wrapped by the error for a file over the cap.
+var ErrTooLarge = errors.New("file too large")
+
+type tooLarge struct{ max int64 }
+
+func (e tooLarge) Error() string        { return fmt.Sprintf("larger than %d bytes", e.max) }
+func (e tooLarge) Is(target error) bool { return target == ErrTooLarge }
+
+// File reads the file at path if it holds at most max bytes. An open or
+// read error is returned as the os package gives it (it names the path);
+// a larger file gives an error reading "larger than MAX bytes" that
+// matches ErrTooLarge. Callers prefix the errors with what the file is.
+func File(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, tooLarge{max}
+	}
+	return data, nil
+}
