@@ -97,16 +97,9 @@ func Parse(r io.Reader, source string) ([]Cert, error) {
 
 // ParseWithOptions is Parse with options.
 func ParseWithOptions(r io.Reader, source string, opt Options) ([]Cert, error) {
-	max := opt.MaxFileSize
-	if max <= 0 {
-		max = DefaultMaxFileSize
-	}
-	data, exceeded, err := textenc.ReadAllCapped(r, max)
+	data, err := textenc.ReadFile(r, opt.MaxFileSize, DefaultMaxFileSize)
 	if err != nil {
-		return nil, &ParseError{File: source, Msg: "read: " + err.Error()}
-	}
-	if exceeded {
-		return nil, &ParseError{File: source, Msg: fmt.Sprintf("file exceeds %d bytes", max)}
+		return nil, &ParseError{File: source, Msg: err.Error()}
 	}
 	return ParseBytes(data, source)
 }

@@ -132,16 +132,9 @@ func Parse(r io.Reader, name string) (*Config, error) {
 // ParseWithOptions reads applicationHost.config or metabase.xml from r;
 // name is used in errors.
 func ParseWithOptions(r io.Reader, name string, opt Options) (*Config, error) {
-	max := opt.MaxFileSize
-	if max <= 0 {
-		max = DefaultMaxFileSize
-	}
-	raw, exceeded, err := textenc.ReadAllCapped(r, max)
+	raw, err := textenc.ReadFile(r, opt.MaxFileSize, DefaultMaxFileSize)
 	if err != nil {
-		return nil, &ParseError{File: name, Msg: "read: " + err.Error()}
-	}
-	if exceeded {
-		return nil, &ParseError{File: name, Msg: fmt.Sprintf("file exceeds %d bytes", max)}
+		return nil, &ParseError{File: name, Msg: err.Error()}
 	}
 	return ParseBytes(raw, name)
 }

@@ -141,16 +141,9 @@ func Parse(r io.Reader, name string) (*File, error) {
 // ParseWithOptions reads a site control file from r; name is used in errors.
 // The file is ASCII per the SDK; a UTF-8 or UTF-16 BOM is honoured anyway.
 func ParseWithOptions(r io.Reader, name string, opt Options) (*File, error) {
-	max := opt.MaxFileSize
-	if max <= 0 {
-		max = DefaultMaxFileSize
-	}
-	raw, exceeded, err := textenc.ReadAllCapped(r, max)
+	raw, err := textenc.ReadFile(r, opt.MaxFileSize, DefaultMaxFileSize)
 	if err != nil {
-		return nil, &ParseError{File: name, Msg: "read: " + err.Error()}
-	}
-	if exceeded {
-		return nil, &ParseError{File: name, Msg: fmt.Sprintf("file exceeds %d bytes", max)}
+		return nil, &ParseError{File: name, Msg: err.Error()}
 	}
 	return ParseBytes(raw, name)
 }

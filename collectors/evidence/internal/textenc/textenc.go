@@ -9,6 +9,7 @@ package textenc
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"strings"
 	"unicode/utf16"
@@ -179,6 +180,23 @@ func (u *utf16Reader) decode() {
 		}
 	}
 	u.nin = copy(u.in[:], u.in[i:u.nin])
+}
+
+// ReadFile reads a whole evidence file from r for a parser: max caps it
+// (def when max <= 0). Its errors read "read: ..." or "file exceeds N
+// bytes"; parsers wrap them in their own ParseError.
+func ReadFile(r io.Reader, max, def int64) ([]byte, error) {
+	if max <= 0 {
+		max = def
+	}
+	data, exceeded, err := ReadAllCapped(r, max)
+	if err != nil {
+		return nil, fmt.Errorf("read: %w", err)
+	}
+	if exceeded {
+		return nil, fmt.Errorf("file exceeds %d bytes", max)
+	}
+	return data, nil
 }
 
 // ReadAllCapped reads at most max bytes from r. It returns exceeded=true if

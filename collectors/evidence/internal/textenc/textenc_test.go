@@ -65,3 +65,15 @@ func TestReadAllCapped(t *testing.T) {
 		t.Errorf("%d %v", len(b), over)
 	}
 }
+
+func TestReadFile(t *testing.T) {
+	if _, err := ReadFile(bytes.NewReader(make([]byte, 11)), 10, 99); err == nil || err.Error() != "file exceeds 10 bytes" {
+		t.Fatalf("over max: %v", err)
+	}
+	if b, err := ReadFile(bytes.NewReader(make([]byte, 11)), 0, 20); err != nil || len(b) != 11 {
+		t.Fatalf("default cap: %d, %v", len(b), err)
+	}
+	if _, err := ReadFile(bytes.NewReader(make([]byte, 21)), 0, 20); err == nil || err.Error() != "file exceeds 20 bytes" {
+		t.Fatalf("over the default cap: %v", err)
+	}
+}
