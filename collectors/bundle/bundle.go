@@ -234,8 +234,16 @@ func (ev *evidence) add(e *entry) {
 // openDir indexes the regular files below dir. Symbolic links are skipped:
 // they could point outside the evidence folder.
 func openDir(ctx context.Context, dir, name string, opts Options) (*evidence, error) {
+	return indexFS(ctx, os.DirFS(dir), name, opts)
+}
+
+// indexFS indexes the regular files of fsys (one server's evidence) under
+// the server name; name also prefixes its errors. Entries that are not
+// regular files (symbolic links, devices) are skipped, and a file named
+// `logs\WCM.log` (a zip unpacked by a tool that kept the Windows
+// separators) is indexed as logs/WCM.log.
+func indexFS(ctx context.Context, fsys fs.FS, name string, opts Options) (*evidence, error) {
 	ev := newEvidence(name, opts)
-	fsys := os.DirFS(dir)
 	count := 0
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -255,14 +263,11 @@ func openDir(ctx context.Context, dir, name string, opts Options) (*evidence, er
 		if err != nil {
 			return err
 		}
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		// A file named `logs\WCM.log` (a zip unpacked by a tool that kept
-		// the Windows separators) is indexed as logs/WCM.log.
 		rel, nerr := normalizeZipName(p)
 		if nerr != nil {
 			return nil
 		}
-		ev.add(&entry{rel: rel, size: info.Size(), open: func() (io.ReadCloser, error) { return os.Open(full) }})
+		ev.add(&entry{rel: rel, size: info.Size(), open: func() (io.ReadCloser, error) { return fsys.Open(p) }})
 		return nil
 	})
 	if err != nil {

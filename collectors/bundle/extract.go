@@ -620,43 +620,13 @@ func (b *builder) readIIS(ev *evidence, srv *facts.Server, index int) {
 // roots were supplied.
 func (b *builder) readCerts(ev *evidence, srv *facts.Server) {
 	host := srv.FQDN
-	var all []certs.Cert
-	var srcOf = map[*x509.Certificate]string{}
-	for _, e := range ev.find(PathCerts) {
-		data, err := ev.readAll(e)
-		if err != nil {
-			b.errs = append(b.errs, err.Error())
-			continue
-		}
-		cs, err := certs.ParseBytes(data, ev.source(e))
-		if err != nil {
-			b.errs = append(b.errs, err.Error())
-			continue
-		}
-		for _, c := range cs {
-			srcOf[c.Certificate] = ev.source(e)
-		}
-		all = append(all, cs...)
-	}
+	all := b.parseCerts(ev, PathCerts)
 	roots := x509.NewCertPool()
-	nroots := 0
-	for _, e := range ev.find(PathRootCerts) {
-		data, err := ev.readAll(e)
-		if err != nil {
-			b.errs = append(b.errs, err.Error())
-			continue
-		}
-		cs, err := certs.ParseBytes(data, ev.source(e))
-		if err != nil {
-			b.errs = append(b.errs, err.Error())
-			continue
-		}
-		for _, c := range cs {
-			roots.AddCert(c.Certificate)
-			nroots++
-		}
+	rootCerts := b.parseCerts(ev, PathRootCerts)
+	for _, c := range rootCerts {
+		roots.AddCert(c.Certificate)
 	}
-	var leaf *certs.Cert
+	var leaf *fileCert
 	inter := x509.NewCertPool()
 	for i := range all {
 		c := &all[i]
@@ -679,7 +649,7 @@ func (b *builder) readCerts(ev *evidence, srv *facts.Server) {
 		NotAfter:   leaf.NotAfter.UTC(),
 		Thumbprint: leaf.Thumbprint,
 	}
-	if nroots > 0 {
+	if len(rootCerts) > 0 {
 		at := leaf.NotBefore.Add(time.Second)
 		if len(b.manifestAt) > 0 {
 			at = b.manifestAt[len(b.manifestAt)-1]
@@ -691,7 +661,36 @@ func (b *builder) readCerts(ev *evidence, srv *facts.Server) {
 	if srv.WSUS == nil {
 		srv.WSUS = &facts.WSUS{}
 	}
-	srv.WSUS.Certificate = facts.Known(cert, prov(host, srcOf[leaf.Certificate], 0))
+	srv.WSUS.Certificate = facts.Known(cert, prov(host, leaf.file, 0))
+}
+
+// fileCert is a certificate with the evidence file it was read from.
+type fileCert struct {
+	certs.Cert
+	file string
+}
+
+// parseCerts reads every certificate file of the evidence matching
+// pattern; a file that cannot be read or parsed becomes a collector error
+// naming it.
+func (b *builder) parseCerts(ev *evidence, pattern string) []fileCert {
+	var all []fileCert
+	for _, e := range ev.find(pattern) {
+		data, err := ev.readAll(e)
+		if err != nil {
+			b.errs = append(b.errs, err.Error())
+			continue
+		}
+		cs, err := certs.ParseBytes(data, ev.source(e))
+		if err != nil {
+			b.errs = append(b.errs, err.Error())
+			continue
+		}
+		for _, c := range cs {
+			all = append(all, fileCert{Cert: c, file: ev.source(e)})
+		}
+	}
+	return all
 }
 
 // scanLog scans a log and its rolled-over predecessor (X.lo_ before

@@ -3,7 +3,6 @@ package bundle
 import (
 	"context"
 	"fmt"
-	"io"
 	"io/fs"
 	"sort"
 
@@ -56,39 +55,9 @@ func CollectFS(ctx context.Context, fsys fs.FS, name string, opts Options) (*fac
 // openFS indexes the regular files below dir in fsys, as openDir does for
 // a folder on disk.
 func openFS(ctx context.Context, fsys fs.FS, dir string, opts Options) (*evidence, error) {
-	ev := newEvidence(dir, opts)
 	sub, err := fs.Sub(fsys, dir)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", dir, err)
 	}
-	count := 0
-	err = fs.WalkDir(sub, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		count++
-		if count > opts.maxEntries() {
-			return fmt.Errorf("more than %d files (limit MaxZipEntries)", opts.maxEntries())
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		rel, nerr := normalizeZipName(p)
-		if nerr != nil {
-			return nil
-		}
-		ev.add(&entry{rel: rel, size: info.Size(), open: func() (io.ReadCloser, error) { return sub.Open(p) }})
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", dir, err)
-	}
-	return ev, nil
+	return indexFS(ctx, sub, dir, opts)
 }
