@@ -100,47 +100,27 @@ shell does not expand them; an expanded list works too).
 	}
 	f.register(cmd)
 	fl := cmd.Flags()
-	fl.StringVarP(&f.format, "format", "f", "table", "output format: "+strings.Join(report.Formats(), ", "))
-	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file (atomically) instead of standard output")
-	fl.StringVar(&f.failOn, "fail-on", "fail", "exit 1 when a result is at or above this status: fail, unknown, warn or manual")
-	fl.StringVar(&f.answers, "answers", "", "YAML file attesting manual steps (who, when, note); see docs/answers.md")
-	fl.BoolVar(&f.noColor, "no-color", false, "never colour the table (colour is used only on a terminal; NO_COLOR is honoured)")
+	f.registerReportFlags(cmd)
 	fl.Int64Var(&f.maxSize, "max-size", facts.DefaultMaxSize, "largest snapshot file to read, in bytes")
 	registerWaiverFlag(cmd, &f)
 	fl.StringVar(&f.history, "history", "", "keep this run as one JSON report file in this directory (atomically), for supaudit report --history")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats(), cobra.ShellCompDirectiveNoFileComp))
-	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"fail", "unknown", "warn", "manual"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
 func runCheck(ctx context.Context, e *env, f *checkFlags, args []string) error {
-	failOn, err := results.ParseFailOn(f.failOn)
+	failOn, err := f.threshold()
 	if err != nil {
-		return usageError(err)
-	}
-	if _, err := report.Get(f.format, io.Discard, report.Options{}); err != nil {
-		return usageError(err)
+		return err
 	}
 	files, err := resolveInputs(args)
 	if err != nil {
 		return usageError(err)
 	}
-	engine, err := f.engine(ctx)
+	engine, answers, err := f.policiesAndAnswers(ctx)
 	if err != nil {
 		return err
 	}
-	var answers []facts.Answer
-	if f.answers != "" {
-		answers, err = facts.LoadAnswers(f.answers)
-		if err != nil {
-			return usageError(err)
-		}
-		if err := checkAnswers(engine, answers, f.answers); err != nil {
-			return usageError(err)
-		}
-	}
-	toTerminal := f.output == "" && isTerminal(e.stdout)
-	opts := report.Options{Color: toTerminal && !f.noColor && os.Getenv("NO_COLOR") == "", Width: terminalWidth()}
+	opts := f.reportOptions(e)
 	header := report.Header{Tool: report.Tool{Name: "supaudit", Version: toolVersion()}, GeneratedAt: now().UTC(), FailOn: failOn}
 	post, err := newPostJudge(ctx, f, header.GeneratedAt)
 	if err != nil {
@@ -222,6 +202,58 @@ func streamReport(ctx context.Context, r report.Reporter, h report.Header, judge
 		return tr, r.Report(ctx, col.Report(errs))
 	}
 	return tr, nil
+}
+
+// registerReportFlags adds the flags check and scan share for judging and
+// reporting: --format, --output, --fail-on, --answers, --no-color.
+func (f *checkFlags) registerReportFlags(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVarP(&f.format, "format", "f", "table", "output format: "+strings.Join(report.Formats(), ", "))
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file (atomically) instead of standard output")
+	fl.StringVar(&f.failOn, "fail-on", "fail", "exit 1 when a result is at or above this status: fail, unknown, warn or manual")
+	fl.StringVar(&f.answers, "answers", "", "YAML file attesting manual steps (who, when, note); see docs/answers.md")
+	fl.BoolVar(&f.noColor, "no-color", false, "never colour the table (colour is used only on a terminal; NO_COLOR is honoured)")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats(), cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"fail", "unknown", "warn", "manual"}, cobra.ShellCompDirectiveNoFileComp))
+}
+
+// threshold validates --fail-on and --format and returns the threshold.
+func (f *checkFlags) threshold() (results.Status, error) {
+	failOn, err := results.ParseFailOn(f.failOn)
+	if err != nil {
+		return "", usageError(err)
+	}
+	if _, err := report.Get(f.format, io.Discard, report.Options{}); err != nil {
+		return "", usageError(err)
+	}
+	return failOn, nil
+}
+
+// policiesAndAnswers compiles the policies (with --data and --policy) and
+// loads the --answers attestations, rejecting those of fact-judged steps.
+func (f *checkFlags) policiesAndAnswers(ctx context.Context) (*policies.Engine, []facts.Answer, error) {
+	engine, err := f.engine(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if f.answers == "" {
+		return engine, nil, nil
+	}
+	answers, err := facts.LoadAnswers(f.answers)
+	if err != nil {
+		return nil, nil, usageError(err)
+	}
+	if err := checkAnswers(engine, answers, f.answers); err != nil {
+		return nil, nil, usageError(err)
+	}
+	return engine, answers, nil
+}
+
+// reportOptions colours the table only on a terminal, without --no-color
+// and NO_COLOR.
+func (f *checkFlags) reportOptions(e *env) report.Options {
+	toTerminal := f.output == "" && isTerminal(e.stdout)
+	return report.Options{Color: toTerminal && !f.noColor && os.Getenv("NO_COLOR") == "", Width: terminalWidth()}
 }
 
 // checkAnswers rejects attestations of steps that are not manual: facts

@@ -4,14 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/supaudit/supaudit/facts"
 	"github.com/supaudit/supaudit/report"
-	"github.com/supaudit/supaudit/results"
 )
 
 type scanFlags struct {
@@ -42,39 +38,20 @@ facts are reported unknown.
 	f.bundleFlags.register(cmd)
 	f.policyFlags.register(cmd)
 	fl := cmd.Flags()
-	fl.StringVarP(&f.format, "format", "f", "table", "output format: "+strings.Join(report.Formats(), ", "))
-	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file (atomically) instead of standard output")
-	fl.StringVar(&f.failOn, "fail-on", "fail", "exit 1 when a result is at or above this status: fail, unknown, warn or manual")
-	fl.StringVar(&f.answers, "answers", "", "YAML file attesting manual steps (who, when, note); see docs/answers.md")
-	fl.BoolVar(&f.noColor, "no-color", false, "never colour the table (colour is used only on a terminal; NO_COLOR is honoured)")
+	f.registerReportFlags(cmd)
 	fl.StringVar(&f.snapshot, "snapshot", "", "also write the collected snapshot to this file (atomically)")
 	registerWaiverFlag(cmd, &f.checkFlags)
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats(), cobra.ShellCompDirectiveNoFileComp))
-	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"fail", "unknown", "warn", "manual"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
 func runScan(ctx context.Context, e *env, f *scanFlags) error {
-	failOn, err := results.ParseFailOn(f.failOn)
-	if err != nil {
-		return usageError(err)
-	}
-	if _, err := report.Get(f.format, io.Discard, report.Options{}); err != nil {
-		return usageError(err)
-	}
-	engine, err := f.engine(ctx)
+	failOn, err := f.threshold()
 	if err != nil {
 		return err
 	}
-	var answers []facts.Answer
-	if f.answers != "" {
-		answers, err = facts.LoadAnswers(f.answers)
-		if err != nil {
-			return usageError(err)
-		}
-		if err := checkAnswers(engine, answers, f.answers); err != nil {
-			return usageError(err)
-		}
+	engine, answers, err := f.policiesAndAnswers(ctx)
+	if err != nil {
+		return err
 	}
 	post, err := newPostJudge(ctx, &f.checkFlags, now().UTC())
 	if err != nil {
@@ -103,8 +80,7 @@ func runScan(ctx context.Context, e *env, f *scanFlags) error {
 	snaps := []report.SnapshotResults{post.apply(report.SnapshotResults{ID: doc.Snapshot.ID, File: f.label(), Results: rs})}
 	post.notes(e)
 	rep := report.New(report.Tool{Name: "supaudit", Version: toolVersion()}, now(), failOn, snaps, nil)
-	toTerminal := f.output == "" && isTerminal(e.stdout)
-	opts := report.Options{Color: toTerminal && !f.noColor && os.Getenv("NO_COLOR") == "", Width: terminalWidth()}
+	opts := f.reportOptions(e)
 	write := func(w io.Writer) error {
 		r, err := report.Get(f.format, w, opts)
 		if err != nil {
