@@ -495,13 +495,18 @@ func truncate(s string, n int) string {
 	return s[:n] + "…"
 }
 
+// statusOrder is the report order of the statuses, worst first.
+var statusOrder = func() map[results.Status]int {
+	m := map[results.Status]int{}
+	for i, s := range results.Statuses {
+		m[s] = i
+	}
+	return m
+}()
+
 // Sort orders results by snapshot, checklist step, status (worst first),
 // subject and message, so that every report is deterministic.
 func Sort(rs []results.Result) {
-	order := map[results.Status]int{}
-	for i, s := range results.Statuses {
-		order[s] = i
-	}
 	sort.SliceStable(rs, func(i, j int) bool {
 		a, b := rs[i], rs[j]
 		if a.Snapshot != b.Snapshot {
@@ -513,8 +518,8 @@ func Sort(rs []results.Result) {
 		if a.Subject != b.Subject {
 			return a.Subject < b.Subject
 		}
-		if order[a.Status] != order[b.Status] {
-			return order[a.Status] < order[b.Status]
+		if statusOrder[a.Status] != statusOrder[b.Status] {
+			return statusOrder[a.Status] < statusOrder[b.Status]
 		}
 		return a.Message < b.Message
 	})
