@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 )
@@ -254,6 +255,10 @@ func bestCause(ve *jsonschema.ValidationError) (string, string) {
 	var leaves []leaf
 	var walk func(e *jsonschema.ValidationError)
 	walk = func(e *jsonschema.ValidationError) {
+		if msg, ok := factShapeMessage(e); ok {
+			leaves = append(leaves, leaf{e.InstanceLocation, msg})
+			return
+		}
 		if len(e.Causes) == 0 {
 			leaves = append(leaves, leaf{e.InstanceLocation, e.ErrorKind.LocalizedString(printer)})
 			return
@@ -269,6 +274,20 @@ func bestCause(ve *jsonschema.ValidationError) (string, string) {
 	sort.SliceStable(leaves, func(i, j int) bool { return len(leaves[i].loc) > len(leaves[j].loc) })
 	best := leaves[0]
 	return pointer(best.loc), best.msg
+}
+
+// factShapeMessage words the failure of a fact's "exactly one of value
+// and unknown" rule (factShape's oneOf) for people rather than as the
+// schema keyword.
+func factShapeMessage(e *jsonschema.ValidationError) (string, bool) {
+	k, ok := e.ErrorKind.(*kind.OneOf)
+	if !ok || !strings.HasSuffix(e.SchemaURL, "#/$defs/factShape") {
+		return "", false
+	}
+	if len(k.Subschemas) > 1 {
+		return `has both "value" and "unknown"; a fact is either known ("value") or unknown ("unknown" gives the reason)`, true
+	}
+	return `has neither "value" nor "unknown"; a fact is either known ("value") or unknown ("unknown" gives the reason)`, true
 }
 
 func pointer(loc []string) string {

@@ -51,7 +51,12 @@ func TestParseErrors(t *testing.T) {
 		{"wrong type", strings.Replace(validMinimal, `"value": 8530`, `"value": "8530"`, 1), []string{"/servers/0/wsus/port/value", "string"}},
 		{"port out of range", strings.Replace(validMinimal, `"value": 8530`, `"value": 70000`, 1), []string{"/servers/0/wsus/port/value"}},
 		{"bad version", strings.Replace(validMinimal, `"site": {`, `"site": {"configmgr_version": {"value": "4.00.x", "provenance": {"collector": "m", "source": "s"}}, `, 1), []string{"/site/configmgr_version/value"}},
-		{"value and unknown", strings.Replace(validMinimal, `"value": 8530,`, `"value": 8530, "unknown": "why",`, 1), []string{"/servers/0/wsus/port"}},
+		{"value and unknown", strings.Replace(validMinimal, `"value": 8530,`, `"value": 8530, "unknown": "why",`, 1), []string{"/servers/0/wsus/port: has both \"value\" and \"unknown\""}},
+		{"neither value nor unknown", strings.Replace(validMinimal, `"value": 8530,`, ``, 1), []string{"/servers/0/wsus/port: has neither \"value\" nor \"unknown\""}},
+		{"conflicts on an unknown fact", strings.Replace(validMinimal, `"value": 8530,`, `"unknown": "why", "conflicts": [],`, 1), []string{"/servers/0/wsus/port:", "'value' required", "'conflicts'"}},
+		{"unknown fact member", strings.Replace(validMinimal, `"value": 8530,`, `"value": 8530, "colour": 1,`, 1), []string{"/servers/0/wsus/port:", "'colour' not allowed"}},
+		{"empty reason", strings.Replace(validMinimal, `"value": 8530,`, `"unknown": "",`, 1), []string{"/servers/0/wsus/port/unknown"}},
+		{"wrong conflict type", strings.Replace(validMinimal, `"value": 8530,`, `"value": 8530, "conflicts": [{"value": "x", "provenance": {"collector": "a", "source": "b"}}],`, 1), []string{"/servers/0/wsus/port/conflicts/0/value", "string"}},
 		{"missing provenance", strings.Replace(validMinimal, `"value": 8530, "provenance": {"collector": "manual", "source": "hand"}`, `"value": 8530`, 1), []string{"/servers/0/wsus/port", "provenance"}},
 		{"bad time", strings.Replace(validMinimal, "2026-11-20T00:00:00Z", "yesterday", 1), []string{"/collected_at"}},
 		{"duplicate server", strings.Replace(validMinimal, `"servers": [`, `"servers": [{"fqdn": "sup01.corp.example.com"}, `, 1), []string{"/servers/1/fqdn", "listed twice"}},
@@ -158,4 +163,21 @@ func FuzzParse(f *testing.F) {
 			t.Fatal("nil document without error")
 		}
 	})
+}
+
+// BenchmarkParse measures loading one full three-server snapshot (JSON
+// decoding, schema validation, typed decoding, semantic checks): the
+// per-snapshot cost check pays before policy evaluation.
+func BenchmarkParse(b *testing.B) {
+	data, err := os.ReadFile("../fixtures/snapshots/native-remote-and-internet-sup.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse("bench.json", data); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
