@@ -8,12 +8,14 @@
 #                                          with go install; a benchmark tool only,
 #                                          not a dependency of supaudit)
 #        SEED=1
+#        REPEAT=3                        (runs of each measurement; the median is printed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
 seed="${SEED:-1}"
+repeat="${REPEAT:-3}"
 out=out/bench
 mkdir -p "$out" out/tools
 cores="$(go env GOMAXPROCS 2>/dev/null || true)"
@@ -46,12 +48,18 @@ cnoop="$out/conftest-noop-policy"
 rm -rf "$cnoop" && cp -r "$cpol" "$cnoop" && cp bench/conftest/noop/entry.rego "$cnoop/entry.rego"
 
 
-measure() { # prints "seconds maxrss_kb"
-  /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >/dev/null 2>"$out/stderr.txt" || true
-  cat "$out/time.txt" | tail -1
+measure() { # runs the command $repeat times; prints "median_seconds max_peak_rss_kb"
+  local i
+  : >"$out/runs.txt"
+  for ((i = 0; i < repeat; i++)); do
+    /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >/dev/null 2>"$out/stderr.txt" || true
+    tail -1 "$out/time.txt" >>"$out/runs.txt"
+  done
+  sort -n "$out/runs.txt" | awk '{t[NR] = $1; if ($2 > m) m = $2} END {print t[int((NR + 1) / 2)], m}'
 }
 
-printf '\n%s cores; floor = mean prepared-query evaluation per snapshot of the set (BenchmarkRawEvalDir) x N / cores\n' "$cores"
+printf '\n%s cores; each figure is the median of %s runs (peak memory: the largest)\n' "$cores" "$repeat"
+printf 'floor = mean prepared-query evaluation per snapshot of the set on one core (BenchmarkRawEvalDir) x N / cores\n' 
 printf 'conftest fixed = conftest with an entry policy that never evaluates the policies (its cost per file apart from evaluation)\n'
 printf 'conftest/floor = the ratio a supaudit running exactly at the floor would reach: the ceiling of conftest/supaudit\n\n'
 printf '%6s | %20s | %20s | %16s | %17s | %9s | %9s | %9s\n' N "supaudit s (peak MB)" "conftest s (peak MB)" "conftest fixed s" "floor s (ns/snap)" "c/supaud" "sup/floor" "c/floor"
@@ -61,7 +69,11 @@ for n in "${sizes[@]}"; do
     out/tools/gensnap -n "$n" -seed "$seed" -out "$dir" >/dev/null
   fi
   # The floor: the prepared query's evaluation alone, on this set.
-  floor_ns="$(SUPAUDIT_BENCH_DIR="$PWD/$dir" go test -run '^$' -bench 'BenchmarkRawEvalDir$' -benchtime=1x ./policies/ | awk '/BenchmarkRawEvalDir/ {for (i=1;i<=NF;i++) if ($(i+1)=="ns/snapshot") print $i}')"
+  # One core (GOMAXPROCS=1, so the collector's work is counted too rather
+  # than done on the idle second core) and supaudit's own GC settings; the
+  # median of $repeat runs.
+  floor_ns="$(GOMAXPROCS=1 GOGC=800 GOMEMLIMIT=256MiB SUPAUDIT_BENCH_DIR="$PWD/$dir" go test -run '^$' -bench 'BenchmarkRawEvalDir$' -benchtime=1x -count="$repeat" ./policies/ |
+    awk '/BenchmarkRawEvalDir/ {for (i=1;i<=NF;i++) if ($(i+1)=="ns/snapshot") print $i}' | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')"
   read -r s_sec s_kb < <(measure out/tools/supaudit check "$dir" --format json --output "$out/supaudit-$n.json")
   read -r c_sec c_kb < <(measure "$conftest" test --policy "$cpol" --data policies/params.json --no-color --output json "$dir")
   read -r f_sec _ < <(measure "$conftest" test --policy "$cnoop" --data policies/params.json --no-color --output json "$dir")
