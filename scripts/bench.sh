@@ -48,15 +48,22 @@ cnoop="$out/conftest-noop-policy"
 rm -rf "$cnoop" && cp -r "$cpol" "$cnoop" && cp bench/conftest/noop/entry.rego "$cnoop/entry.rego"
 
 
-measure() { # runs the command $repeat times; prints "median_seconds max_peak_rss_kb"
-  local i
-  : >"$out/runs.txt"
-  for ((i = 0; i < repeat; i++)); do
-    /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >/dev/null 2>"$out/stderr.txt" || true
-    tail -1 "$out/time.txt" >>"$out/runs.txt"
-  done
-  sort -n "$out/runs.txt" | awk '{t[NR] = $1; if ($2 > m) m = $2} END {print t[int((NR + 1) / 2)], m}'
+# time_run TAG CMD...: one timed run, appended as "seconds peak_kb" to
+# $out/runs-TAG.txt.
+time_run() {
+  local tag="$1"
+  shift
+  /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >/dev/null 2>"$out/stderr.txt" || true
+  tail -1 "$out/time.txt" >>"$out/runs-$tag.txt"
 }
+
+# median TAG: "median_seconds largest_peak_kb" of the runs of TAG.
+median() {
+  sort -n "$out/runs-$1.txt" | awk '{t[NR] = $1; if ($2 > m) m = $2} END {print t[int((NR + 1) / 2)], m}'
+}
+
+# The floor's Go benchmark, built once.
+go test -c -o out/tools/policies.test ./policies/
 
 printf '\n%s cores; each figure is the median of %s runs (peak memory: the largest)\n' "$cores" "$repeat"
 printf 'floor = mean prepared-query evaluation per snapshot of the set on one core (BenchmarkRawEvalDir) x N / cores\n' 
@@ -68,15 +75,24 @@ for n in "${sizes[@]}"; do
   if [ ! -d "$dir" ]; then
     out/tools/gensnap -n "$n" -seed "$seed" -out "$dir" >/dev/null
   fi
-  # The floor: the prepared query's evaluation alone, on this set.
-  # One core (GOMAXPROCS=1, so the collector's work is counted too rather
-  # than done on the idle second core) and supaudit's own GC settings; the
-  # median of $repeat runs.
-  floor_ns="$(GOMAXPROCS=1 GOGC=800 GOMEMLIMIT=256MiB SUPAUDIT_BENCH_DIR="$PWD/$dir" go test -run '^$' -bench 'BenchmarkRawEvalDir$' -benchtime=1x -count="$repeat" ./policies/ |
-    awk '/BenchmarkRawEvalDir/ {for (i=1;i<=NF;i++) if ($(i+1)=="ns/snapshot") print $i}' | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')"
-  read -r s_sec s_kb < <(measure out/tools/supaudit check "$dir" --format json --output "$out/supaudit-$n.json")
-  read -r c_sec c_kb < <(measure "$conftest" test --policy "$cpol" --data policies/params.json --no-color --output json "$dir")
-  read -r f_sec _ < <(measure "$conftest" test --policy "$cnoop" --data policies/params.json --no-color --output json "$dir")
+  # The runs are interleaved (supaudit, conftest, conftest fixed, floor;
+  # $repeat times) so that a slow spell of a shared machine does not fall on
+  # one tool only. The floor runs on one core (GOMAXPROCS=1, so the
+  # collector's work is counted instead of being done on the idle second
+  # core) with supaudit's own GC settings.
+  rm -f "$out"/runs-*.txt
+  for ((r = 0; r < repeat; r++)); do
+    time_run supaudit out/tools/supaudit check "$dir" --format json --output "$out/supaudit-$n.json"
+    time_run conftest "$conftest" test --policy "$cpol" --data policies/params.json --no-color --output json "$dir"
+    time_run fixed "$conftest" test --policy "$cnoop" --data policies/params.json --no-color --output json "$dir"
+    (cd policies && GOMAXPROCS=1 GOGC=800 GOMEMLIMIT=256MiB SUPAUDIT_BENCH_DIR="$PWD/../$dir" ../out/tools/policies.test \
+      -test.run '^$' -test.bench 'BenchmarkRawEvalDir$' -test.benchtime=1x) |
+      awk '/BenchmarkRawEvalDir/ {for (i=1;i<=NF;i++) if ($(i+1)=="ns/snapshot") print $i, 0}' >>"$out/runs-floor.txt"
+  done
+  read -r s_sec s_kb < <(median supaudit)
+  read -r c_sec c_kb < <(median conftest)
+  read -r f_sec _ < <(median fixed)
+  read -r floor_ns _ < <(median floor)
   floor="$(awk -v ns="$floor_ns" -v n="$n" -v c="$cores" 'BEGIN {printf "%.2f", ns*n/c/1e9}')"
   ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2fx", a/b}'; }
   printf '%6s | %12s (%5d) | %12s (%5d) | %16s | %7s (%7.0f) | %9s | %9s | %9s\n' "$n" "$s_sec" "$((s_kb/1024))" "$c_sec" "$((c_kb/1024))" "$f_sec" "$floor" "$floor_ns" \
