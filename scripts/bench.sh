@@ -22,6 +22,7 @@ cores="$(go env GOMAXPROCS 2>/dev/null || true)"
 [ -n "$cores" ] || cores="$(nproc)"
 
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time (/usr/bin/time; Debian package time)"; exit 2; }
+command -v jq >/dev/null || { echo "needs jq, to check that both tools find the same verdicts (Debian package jq)"; exit 2; }
 
 go build -o out/tools/supaudit ./cmd/supaudit
 go build -o out/tools/gensnap ./cmd/gensnap
@@ -53,7 +54,7 @@ rm -rf "$cnoop" && cp -r "$cpol" "$cnoop" && cp bench/conftest/noop/entry.rego "
 time_run() {
   local tag="$1"
   shift
-  /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >/dev/null 2>"$out/stderr.txt" || true
+  /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >"$out/stdout-$tag.txt" 2>"$out/stderr-$tag.txt" || true
   tail -1 "$out/time.txt" >>"$out/runs-$tag.txt"
 }
 
@@ -70,6 +71,7 @@ printf 'floor = mean prepared-query evaluation per snapshot of the set on one co
 printf 'conftest fixed = conftest with an entry policy that never evaluates the policies (its cost per file apart from evaluation)\n'
 printf 'conftest/floor = the ratio a supaudit running exactly at the floor would reach: the ceiling of conftest/supaudit\n\n'
 printf '%6s | %20s | %20s | %16s | %17s | %9s | %9s | %9s\n' N "supaudit s (peak MB)" "conftest s (peak MB)" "conftest fixed s" "floor s (ns/snap)" "c/supaud" "sup/floor" "c/floor"
+agree=()
 for n in "${sizes[@]}"; do
   dir="$out/snapshots-$n"
   if [ ! -d "$dir" ]; then
@@ -89,6 +91,20 @@ for n in "${sizes[@]}"; do
       -test.run '^$' -test.bench 'BenchmarkRawEvalDir$' -test.benchtime=1x) |
       awk '/BenchmarkRawEvalDir/ {for (i=1;i<=NF;i++) if ($(i+1)=="ns/snapshot") print $i, 0}' >>"$out/runs-floor.txt"
   done
+  # Both tools must find the same verdicts: supaudit's fail results are
+  # conftest's deny messages, its warn and unknown results conftest's warn.
+  # (supaudit's counts from its summary line, "…: N snapshot(s), A fail, B unknown, C warn, …",
+  # rather than reading its report of up to hundreds of megabytes again.)
+  count() { grep -o "[0-9]\+ $1\b" "$out/stderr-supaudit.txt" | awk '{s += $1} END {print s + 0}'; }
+  s_fail="$(count fail)"
+  s_warn="$(($(count warn) + $(count unknown)))"
+  c_fail="$(jq '[.[] | (.failures // []) | length] | add' "$out/stdout-conftest.txt")"
+  c_warn="$(jq '[.[] | (.warnings // []) | length] | add' "$out/stdout-conftest.txt")"
+  if [ "$s_fail/$s_warn" != "$c_fail/$c_warn" ]; then
+    echo "verdicts differ on $dir: supaudit $s_fail fail, $s_warn warn/unknown; conftest $c_fail deny, $c_warn warn" >&2
+    exit 1
+  fi
+  agree+=("$n: $s_fail fail, $s_warn warn/unknown in both")
   read -r s_sec s_kb < <(median supaudit)
   read -r c_sec c_kb < <(median conftest)
   read -r f_sec _ < <(median fixed)
@@ -99,6 +115,7 @@ for n in "${sizes[@]}"; do
     "$(ratio "$c_sec" "$s_sec")" "$(ratio "$s_sec" "$floor")" "$(ratio "$c_sec" "$floor")"
 done
 echo
+printf 'same verdicts: %s\n' "${agree[@]}"
 echo "supaudit: out/tools/supaudit check DIR --format json --output FILE"
 echo "conftest: conftest test --policy $cpol --data policies/params.json --output json DIR"
 echo "fixed:    conftest test --policy $cnoop --data policies/params.json --output json DIR"
