@@ -18,8 +18,7 @@ seed="${SEED:-1}"
 repeat="${REPEAT:-3}"
 out=out/bench
 mkdir -p "$out" out/tools
-cores="$(go env GOMAXPROCS 2>/dev/null || true)"
-[ -n "$cores" ] || cores="$(nproc)"
+cores="${GOMAXPROCS:-$(nproc)}"
 
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time (/usr/bin/time; Debian package time)"; exit 2; }
 command -v jq >/dev/null || { echo "needs jq, to check that both tools find the same verdicts (Debian package jq)"; exit 2; }
@@ -50,11 +49,17 @@ rm -rf "$cnoop" && cp -r "$cpol" "$cnoop" && cp bench/conftest/noop/entry.rego "
 
 
 # time_run TAG CMD...: one timed run, appended as "seconds peak_kb" to
-# $out/runs-TAG.txt.
+# $out/runs-TAG.txt. Exit status 1 is a run with findings (both tools);
+# anything above is an error, and the benchmark stops.
 time_run() {
-  local tag="$1"
+  local tag="$1" rc=0
   shift
-  /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >"$out/stdout-$tag.txt" 2>"$out/stderr-$tag.txt" || true
+  /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >"$out/stdout-$tag.txt" 2>"$out/stderr-$tag.txt" || rc=$?
+  if [ "$rc" -gt 1 ]; then
+    echo "$tag failed (exit $rc): $*" >&2
+    tail -5 "$out/stderr-$tag.txt" >&2
+    exit 1
+  fi
   tail -1 "$out/time.txt" >>"$out/runs-$tag.txt"
 }
 
