@@ -69,25 +69,12 @@ type Cert struct {
 	Certificate *x509.Certificate
 }
 
-// ParseError is an error tied to a named file and line (0 when the file as a
-// whole is at fault).
-type ParseError struct {
-	// File is the name given to the parser.
-	File string
-	// Line is the 1-based line, or 0 when the file as a whole is at fault.
-	Line int
-	// Msg describes the problem.
-	Msg string
-}
+// ParseError is an error tied to a line of a named file ("file:line: msg").
+type ParseError = textenc.ParseError
 
-// Error formats the error as "file:line: msg".
-func (e *ParseError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
-
-// Options tunes ParseWithOptions.
-type Options struct {
-	// MaxFileSize caps the bytes read; 0 means DefaultMaxFileSize.
-	MaxFileSize int64
-}
+// Options tunes ParseWithOptions: MaxFileSize caps the bytes read (0 means
+// DefaultMaxFileSize).
+type Options = textenc.Options
 
 // Parse reads all certificates from r; source names the file in errors
 // and in Cert.Source.

@@ -112,27 +112,8 @@ type Entry struct {
 	Warning string
 }
 
-// ParseError is an error tied to a position in a named file.
-type ParseError struct {
-	// File is the name given to the parser.
-	File string
-	// Line is the 1-based line, or 0 when the file as a whole is at fault.
-	Line int
-	// Msg describes the problem.
-	Msg string
-	Err error
-}
-
-// Error formats the error as "file:line: msg".
-func (e *ParseError) Error() string {
-	if e.Err != nil {
-		return fmt.Sprintf("%s:%d: %s: %v", e.File, e.Line, e.Msg, e.Err)
-	}
-	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-}
-
-// Unwrap returns the underlying error, if any.
-func (e *ParseError) Unwrap() error { return e.Err }
+// ParseError is an error tied to a line of a named file ("file:line: msg").
+type ParseError = textenc.ParseError
 
 // Scanner reads log entries one at a time, like bufio.Scanner.
 //

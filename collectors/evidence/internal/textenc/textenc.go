@@ -184,7 +184,7 @@ func (u *utf16Reader) decode() {
 
 // ReadFile reads a whole evidence file from r for a parser: max caps it
 // (def when max <= 0). Its errors read "read: ..." or "file exceeds N
-// bytes"; parsers wrap them in their own ParseError.
+// bytes"; parsers wrap them in a ParseError.
 func ReadFile(r io.Reader, max, def int64) ([]byte, error) {
 	if max <= 0 {
 		max = def

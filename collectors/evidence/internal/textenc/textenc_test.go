@@ -2,6 +2,7 @@ package textenc
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"testing"
 	"testing/iotest"
@@ -75,5 +76,23 @@ func TestReadFile(t *testing.T) {
 	}
 	if _, err := ReadFile(bytes.NewReader(make([]byte, 21)), 0, 20); err == nil || err.Error() != "file exceeds 20 bytes" {
 		t.Fatalf("over the default cap: %v", err)
+	}
+}
+
+func TestParseError(t *testing.T) {
+	cause := errors.New("disk gone")
+	for _, tc := range []struct {
+		err  *ParseError
+		want string
+	}{
+		{&ParseError{File: "wsus.reg", Line: 7, Msg: "value without a key"}, "wsus.reg:7: value without a key"},
+		{&ParseError{File: "WCM.log", Msg: "read", Err: cause}, "WCM.log:0: read: disk gone"},
+	} {
+		if got := tc.err.Error(); got != tc.want {
+			t.Errorf("Error() = %q, want %q", got, tc.want)
+		}
+		if tc.err.Err != nil && !errors.Is(tc.err, cause) {
+			t.Errorf("%v does not unwrap to its cause", tc.err)
+		}
 	}
 }
