@@ -36,6 +36,11 @@ func (b *bundleFlags) register(cmd *cobra.Command) {
 	b.probe.register(cmd) // --probe/--inventory, alone or with --bundle (probe.go)
 }
 
+// options are the bundle collector's options from the flags.
+func (b *bundleFlags) options() bundle.Options {
+	return bundle.Options{ID: b.id, MaxZipEntries: b.maxZipEntries, MaxFileSize: b.maxFileSize, MaxTotalSize: b.maxTotalSize}
+}
+
 // collect runs the bundle collector and validates the snapshot against
 // the facts schema; it returns the snapshot's JSON and its loaded form.
 func (b *bundleFlags) collect(ctx context.Context, e *env) ([]byte, *facts.Document, error) {
@@ -48,12 +53,7 @@ func (b *bundleFlags) collect(ctx context.Context, e *env) ([]byte, *facts.Docum
 	if b.bundle == "" {
 		return nil, nil, usageError(fmt.Errorf("--bundle DIR or --winrm HOST is required"))
 	}
-	snap, err := bundle.Collect(ctx, b.bundle, bundle.Options{
-		ID:            b.id,
-		MaxZipEntries: b.maxZipEntries,
-		MaxFileSize:   b.maxFileSize,
-		MaxTotalSize:  b.maxTotalSize,
-	})
+	snap, err := bundle.Collect(ctx, b.bundle, b.options())
 	if err != nil {
 		return nil, nil, usageError(err)
 	}

@@ -166,12 +166,7 @@ func (p *probeFlags) collectWith(ctx context.Context, e *env, b *bundleFlags) ([
 	if b.bundle != "" {
 		name = b.bundle
 		var err error
-		snap, err = bundle.Collect(ctx, b.bundle, bundle.Options{
-			ID:            b.id,
-			MaxZipEntries: b.maxZipEntries,
-			MaxFileSize:   b.maxFileSize,
-			MaxTotalSize:  b.maxTotalSize,
-		})
+		snap, err = bundle.Collect(ctx, b.bundle, b.options())
 		if err != nil {
 			return nil, nil, usageError(err)
 		}

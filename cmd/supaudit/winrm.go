@@ -19,7 +19,6 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/supaudit/supaudit/collectors/bundle"
 	"github.com/supaudit/supaudit/collectors/probe"
 	"github.com/supaudit/supaudit/collectors/winrm"
 	"github.com/supaudit/supaudit/facts"
@@ -168,7 +167,7 @@ func (w *winrmFlags) collect(ctx context.Context, e *env, b *bundleFlags) ([]byt
 		HTTPS: w.https, InsecureSkipVerify: w.insecure, Auth: w.auth,
 		ConnectTimeout: w.connectTO, OperationTimeout: w.operationTO, HostTimeout: w.hostTO,
 		Concurrency: w.concurrency, MaxOutput: w.maxOutput,
-		Bundle: bundle.Options{ID: b.id, MaxZipEntries: b.maxZipEntries, MaxFileSize: b.maxFileSize, MaxTotalSize: b.maxTotalSize},
+		Bundle: b.options(),
 	}
 	caFile, caFlag := w.caFile, "--winrm-ca-file"
 	if shared := w.cmd.Flags().Lookup("ca-file"); caFile == "" && shared != nil && shared.Value.String() != "" {
