@@ -454,6 +454,14 @@ func Collect(ctx context.Context, root string, opts Options) (*facts.Snapshot, e
 	if len(evs) == 0 && len(errs) == 0 {
 		return nil, fmt.Errorf("bundle %s: no server evidence (expected one folder or .zip file per server; see docs/evidence.md)", root)
 	}
+	return build(ctx, evs, errs, filepath.Base(filepath.Clean(root)), opts)
+}
+
+// build extracts the facts of each server's evidence into one snapshot;
+// errs are the servers whose evidence could not be opened, and name stands
+// in for the snapshot ID when the site code is unknown. Collect and
+// CollectFS share it.
+func build(ctx context.Context, evs []*evidence, errs []string, name string, opts Options) (*facts.Snapshot, error) {
 	b := newBuilder(opts)
 	b.errs = errs
 	for _, ev := range evs {
@@ -462,8 +470,7 @@ func Collect(ctx context.Context, root string, opts Options) (*facts.Snapshot, e
 		}
 		b.collectServer(ev)
 	}
-	snap := b.finish(filepath.Base(filepath.Clean(root)))
-	return snap, nil
+	return b.finish(name), nil
 }
 
 // readText reads a small text file, decoding a UTF-16 BOM.

@@ -41,15 +41,7 @@ func CollectFS(ctx context.Context, fsys fs.FS, name string, opts Options) (*fac
 	if len(evs) == 0 && len(errs) == 0 {
 		return nil, fmt.Errorf("bundle %s: no server evidence (expected one folder per server; see docs/evidence.md)", name)
 	}
-	b := newBuilder(opts)
-	b.errs = errs
-	for _, ev := range evs {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		b.collectServer(ev)
-	}
-	return b.finish(name), nil
+	return build(ctx, evs, errs, name, opts)
 }
 
 // openFS indexes the regular files below dir in fsys, as openDir does for
