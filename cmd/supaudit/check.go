@@ -121,7 +121,7 @@ func runCheck(ctx context.Context, e *env, f *checkFlags, args []string) error {
 		return err
 	}
 	opts := f.reportOptions(e)
-	header := report.Header{Tool: report.Tool{Name: "supaudit", Version: toolVersion()}, GeneratedAt: now().UTC(), FailOn: failOn}
+	header := report.Header{Tool: report.Tool{Name: "supaudit", Version: toolVersion()}, GeneratedAt: e.now().UTC(), FailOn: failOn}
 	post, err := newPostJudge(ctx, f, header.GeneratedAt)
 	if err != nil {
 		return err

@@ -37,8 +37,8 @@ func (b *bundleFlags) register(cmd *cobra.Command) {
 }
 
 // options are the bundle collector's options from the flags.
-func (b *bundleFlags) options() bundle.Options {
-	return bundle.Options{ID: b.id, MaxZipEntries: b.maxZipEntries, MaxFileSize: b.maxFileSize, MaxTotalSize: b.maxTotalSize}
+func (b *bundleFlags) options(e *env) bundle.Options {
+	return bundle.Options{ID: b.id, MaxZipEntries: b.maxZipEntries, MaxFileSize: b.maxFileSize, MaxTotalSize: b.maxTotalSize, Now: e.now}
 }
 
 // collect runs the bundle collector and validates the snapshot against
@@ -53,7 +53,7 @@ func (b *bundleFlags) collect(ctx context.Context, e *env) ([]byte, *facts.Docum
 	if b.bundle == "" {
 		return nil, nil, usageError(fmt.Errorf("--bundle DIR or --winrm HOST is required"))
 	}
-	snap, err := bundle.Collect(ctx, b.bundle, b.options())
+	snap, err := bundle.Collect(ctx, b.bundle, b.options(e))
 	if err != nil {
 		return nil, nil, usageError(err)
 	}

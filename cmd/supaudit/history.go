@@ -63,7 +63,7 @@ func runReport(ctx context.Context, e *env, f *reportFlags) error {
 	if err != nil {
 		return usageError(err)
 	}
-	v, err := report.NewHistoryView(runs, report.Tool{Name: "supaudit", Version: toolVersion()}, now())
+	v, err := report.NewHistoryView(runs, report.Tool{Name: "supaudit", Version: toolVersion()}, e.now())
 	if err != nil {
 		return usageError(fmt.Errorf("history %s: %w", f.history, err))
 	}

@@ -16,11 +16,13 @@ package main
 import (
 	"os"
 	"runtime/debug"
+
+	"github.com/supaudit/supaudit/internal/clock"
 )
 
 func main() {
 	tuneGC()
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, clock.Wall))
 }
 
 // tuneGC trades memory the run does not need for CPU time it does. Judging

@@ -11,21 +11,30 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/supaudit/supaudit/internal/clock"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 const compliant = "../../fixtures/snapshots/native-remote-and-internet-sup.json"
 
-func init() {
-	now = func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) }
-}
+// testNow is the clock of every in-process run: the golden files, the
+// waivers and the live collections (WinRM, probe) are judged as of it.
+var testNow = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 
-// runCLI runs supaudit in-process and returns exit code, stdout, stderr.
+// runCLI runs supaudit in-process at testNow and returns exit code,
+// stdout, stderr.
 func runCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
+	return runCLIAt(t, testNow, args...)
+}
+
+// runCLIAt runs supaudit in-process with its clock pinned to at.
+func runCLIAt(t *testing.T, at time.Time, args ...string) (int, string, string) {
+	t.Helper()
 	var out, errb bytes.Buffer
-	code := run(args, strings.NewReader(""), &out, &errb)
+	code := run(args, strings.NewReader(""), &out, &errb, clock.Fixed(at))
 	return code, out.String(), errb.String()
 }
 

@@ -115,6 +115,7 @@ func (p *probeFlags) collect(ctx context.Context, e *env) (*facts.Snapshot, erro
 		MaxBody:        p.maxBody,
 		Concurrency:    p.concurrency,
 		CAFile:         caFile,
+		Now:            e.now,
 	}
 	if !p.quiet && isTerminal(e.stderr) {
 		bar := progressbar.NewOptions(len(targets),
@@ -127,7 +128,7 @@ func (p *probeFlags) collect(ctx context.Context, e *env) (*facts.Snapshot, erro
 		opts.Progress = func(done, _ int) { _ = bar.Set(done) }
 		defer func() { _ = bar.Finish() }()
 	}
-	start := now()
+	start := e.now()
 	res := probe.Run(ctx, targets, opts)
 	id := "probe"
 	if site != nil {
@@ -166,7 +167,7 @@ func (p *probeFlags) collectWith(ctx context.Context, e *env, b *bundleFlags) ([
 	if b.bundle != "" {
 		name = b.bundle
 		var err error
-		snap, err = bundle.Collect(ctx, b.bundle, b.options())
+		snap, err = bundle.Collect(ctx, b.bundle, b.options(e))
 		if err != nil {
 			return nil, nil, usageError(err)
 		}

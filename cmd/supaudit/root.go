@@ -8,9 +8,10 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/supaudit/supaudit/internal/clock"
 )
 
 // Exit codes.
@@ -22,9 +23,6 @@ const (
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
-
-// now is the clock for report timestamps; tests replace it.
-var now = time.Now
 
 // exitError carries an exit code up to run, the only place that decides it.
 type codeError struct {
@@ -60,6 +58,10 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	stopProfile    func()
+	// now is the run's one clock (report timestamps, collected_at of a
+	// live collection, probe certificate checks, waiver expiry): main
+	// passes clock.Wall, tests a fixed time.
+	now clock.Func
 }
 
 const exitCodesHelp = `Exit codes:
@@ -93,10 +95,10 @@ and reports, for every step, a verdict and the remediation tied to that step.
 	return root
 }
 
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer, now clock.Func) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, now: clock.Or(now)}
 	root := newRoot(e)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)

@@ -53,7 +53,7 @@ func runScan(ctx context.Context, e *env, f *scanFlags) error {
 	if err != nil {
 		return err
 	}
-	post, err := newPostJudge(ctx, &f.checkFlags, now().UTC())
+	post, err := newPostJudge(ctx, &f.checkFlags, e.now().UTC())
 	if err != nil {
 		return err
 	}
@@ -79,7 +79,7 @@ func runScan(ctx context.Context, e *env, f *scanFlags) error {
 	}
 	snaps := []report.SnapshotResults{post.apply(report.SnapshotResults{ID: doc.Snapshot.ID, File: f.label(), Results: rs})}
 	post.notes(e)
-	rep := report.New(report.Tool{Name: "supaudit", Version: toolVersion()}, now(), failOn, snaps, nil)
+	rep := report.New(report.Tool{Name: "supaudit", Version: toolVersion()}, e.now(), failOn, snaps, nil)
 	opts := f.reportOptions(e)
 	write := func(w io.Writer) error {
 		r, err := report.Get(f.format, w, opts)

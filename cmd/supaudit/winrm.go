@@ -167,7 +167,7 @@ func (w *winrmFlags) collect(ctx context.Context, e *env, b *bundleFlags) ([]byt
 		HTTPS: w.https, InsecureSkipVerify: w.insecure, Auth: w.auth,
 		ConnectTimeout: w.connectTO, OperationTimeout: w.operationTO, HostTimeout: w.hostTO,
 		Concurrency: w.concurrency, MaxOutput: w.maxOutput,
-		Bundle: b.options(),
+		Bundle: b.options(e),
 	}
 	caFile, caFlag := w.caFile, "--winrm-ca-file"
 	if shared := w.cmd.Flags().Lookup("ca-file"); caFile == "" && shared != nil && shared.Value.String() != "" {

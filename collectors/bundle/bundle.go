@@ -35,6 +35,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/supaudit/supaudit/facts"
+	"github.com/supaudit/supaudit/internal/clock"
 )
 
 // CollectorName is the Provenance.Collector of every fact this package
@@ -73,7 +74,7 @@ type Options struct {
 	// CollectedAt overrides the snapshot's collected_at; zero means the
 	// latest collected_at of the servers' manifests, else Now.
 	CollectedAt time.Time
-	// Now returns the current time; nil means time.Now.
+	// Now returns the current time; nil means clock.Wall.
 	Now func() time.Time
 	// SiteMode says where the site mode (native or mixed) is read in the
 	// site control file; the zero value means DefaultSiteModeRule. Where
@@ -108,10 +109,7 @@ func (o Options) maxTotal() int64 {
 }
 
 func (o Options) now() time.Time {
-	if o.Now != nil {
-		return o.Now()
-	}
-	return time.Now()
+	return clock.Or(o.Now)()
 }
 
 // entry is one evidence file of a server.

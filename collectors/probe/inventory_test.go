@@ -31,7 +31,7 @@ func TestLoadInventory(t *testing.T) {
 	if ts[1].ClientName() != "sup.example.com" || ts[1].CAFile != "/etc/ssl/certs/public-roots.pem" || ts[0].CAFile != inv.CAFile {
 		t.Errorf("target 2 = %+v", ts[1])
 	}
-	snap := &facts.Snapshot{Schema: facts.SchemaV1, ID: "x", CollectedAt: time.Now()}
+	snap := &facts.Snapshot{Schema: facts.SchemaV1, ID: "x", CollectedAt: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
 	inv.Declare(site, snap)
 	if len(snap.Servers) != 3 {
 		t.Fatalf("servers = %+v", snap.Servers)

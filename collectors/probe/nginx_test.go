@@ -3,8 +3,15 @@ package probe
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
+	"math/big"
 	"net"
 	"os"
 	"os/exec"
@@ -33,56 +40,85 @@ func lookTool(name string) string {
 	return ""
 }
 
-func run(t *testing.T, dir string, name string, args ...string) {
+// pki makes a trusted root CA, a rogue CA and the server certificates of
+// the scenarios (all synthetic, valid for loopback tests only) with fixed
+// validity windows, so that the probe, judged at nginxNow, sees the same
+// certificates on any day: CAs 2025-2037, leaves 2026-2036, the expired
+// leaf 2020-2021.
+type pki struct {
+	dir   string
+	certs map[string]*x509.Certificate
+	keys  map[string]*ecdsa.PrivateKey
+}
+
+// nginxNow is the probe's clock and the snapshot's collected_at.
+var nginxNow = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+
+func newPKI(dir string) *pki {
+	return &pki{dir: dir, certs: map[string]*x509.Certificate{}, keys: map[string]*ecdsa.PrivateKey{}}
+}
+
+func (p *pki) issue(t *testing.T, name string, tmpl *x509.Certificate, ca string) {
 	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out.String())
-	}
-}
-
-// pki makes, with openssl, a trusted root CA, a rogue CA and the server
-// certificates of the scenarios (all synthetic, valid for loopback tests
-// only).
-type pki struct{ dir, openssl string }
-
-func (p pki) ca(t *testing.T, name, cn string) {
-	run(t, p.dir, p.openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-		"-keyout", name+".key", "-out", name+".pem", "-subj", "/CN="+cn, "-days", "3650",
-		"-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign")
-}
-
-// leaf issues name.pem/name.key from ca for the DNS names; with expired the
-// validity window is 2020-2021 (openssl ca -startdate/-enddate, which the
-// OpenSSL 3.0 x509 command cannot set).
-func (p pki) leaf(t *testing.T, name, ca string, expired bool, dns ...string) {
-	sans := make([]string, len(dns))
-	for i, d := range dns {
-		sans[i] = "DNS:" + d
-	}
-	ext := filepath.Join(p.dir, name+".ext")
-	if err := os.WriteFile(ext, []byte("subjectAltName="+strings.Join(sans, ",")+"\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n"), 0o600); err != nil {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
 		t.Fatal(err)
 	}
-	run(t, p.dir, p.openssl, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-		"-keyout", name+".key", "-out", name+".csr", "-subj", "/CN="+dns[0])
-	if !expired {
-		run(t, p.dir, p.openssl, "x509", "-req", "-in", name+".csr", "-CA", ca+".pem", "-CAkey", ca+".key",
-			"-CAcreateserial", "-days", "365", "-extfile", ext, "-out", name+".pem")
-		return
+	tmpl.SerialNumber = big.NewInt(int64(len(p.certs) + 1000))
+	parent, signer := tmpl, key
+	if ca != "" {
+		parent, signer = p.certs[ca], p.keys[ca]
 	}
-	cnf := "[ca]\ndefault_ca = d\n[d]\ndatabase = index.txt\nnew_certs_dir = .\nserial = serial\ndefault_md = sha256\npolicy = p\nunique_subject = no\n[p]\ncommonName = supplied\n"
-	for f, c := range map[string]string{"ca.cnf": cnf, "index.txt": "", "serial": "1000\n"} {
-		if err := os.WriteFile(filepath.Join(p.dir, f), []byte(c), 0o600); err != nil {
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kder, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.certs[name], p.keys[name] = cert, key
+	for file, block := range map[string]*pem.Block{
+		name + ".pem": {Type: "CERTIFICATE", Bytes: der},
+		name + ".key": {Type: "EC PRIVATE KEY", Bytes: kder},
+	} {
+		if err := os.WriteFile(filepath.Join(p.dir, file), pem.EncodeToMemory(block), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
-	run(t, p.dir, p.openssl, "ca", "-batch", "-config", "ca.cnf", "-cert", ca+".pem", "-keyfile", ca+".key",
-		"-in", name+".csr", "-out", name+".pem", "-startdate", "20200101000000Z", "-enddate", "20210101000000Z",
-		"-extfile", ext, "-notext")
+}
+
+func (p *pki) ca(t *testing.T, name, cn string) {
+	p.issue(t, name, &x509.Certificate{
+		Subject:               pkix.Name{CommonName: cn},
+		NotBefore:             time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
+		NotAfter:              time.Date(2037, 1, 1, 0, 0, 0, 0, time.UTC),
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+	}, "")
+}
+
+// leaf issues name.pem/name.key from ca for the DNS names; with expired the
+// validity window is 2020-2021.
+func (p *pki) leaf(t *testing.T, name, ca string, expired bool, dns ...string) {
+	from, until := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2036, 1, 1, 0, 0, 0, 0, time.UTC)
+	if expired {
+		from, until = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	p.issue(t, name, &x509.Certificate{
+		Subject:               pkix.Name{CommonName: dns[0]},
+		DNSNames:              dns,
+		NotBefore:             from,
+		NotAfter:              until,
+		BasicConstraintsValid: true,
+		KeyUsage:              x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}, ca)
 }
 
 func freePorts(t *testing.T, n int) []int {
@@ -221,17 +257,17 @@ http {
 }
 
 // TestNginxEndToEnd probes a real web server (nginx) serving the WSUS
-// paths on two port pairs, with certificates made by openssl, and judges
+// paths on two port pairs, with certificates of fixed validity, and judges
 // the facts with the embedded policies: SUP-04, SUP-08 and SUP-10 for a
 // valid, an expired, a wrongly named and an untrusted certificate on the
 // Internet-based SUP, and for an Internet-based SUP that does not answer.
 func TestNginxEndToEnd(t *testing.T) {
-	nginx, openssl := lookTool("nginx"), lookTool("openssl")
-	if nginx == "" || openssl == "" {
-		t.Skip("nginx or openssl is not installed (Debian packages nginx-light/nginx and openssl; .ci/packages.d/probe.txt)")
+	nginx := lookTool("nginx")
+	if nginx == "" {
+		t.Skip("nginx is not installed (Debian packages nginx-light/nginx and openssl; .ci/packages.d/probe.txt)")
 	}
 	dir := t.TempDir()
-	p := pki{dir: dir, openssl: openssl}
+	p := newPKI(dir)
 	p.ca(t, "root", "Synthetic Test Root CA")
 	p.ca(t, "rogue", "Synthetic Untrusted CA")
 	p.leaf(t, "sup01", "root", false, "sup01.corp.example")
@@ -373,8 +409,8 @@ func probeInventory(t *testing.T, file string, r Resolver) *facts.Document {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := Run(context.Background(), site.Targets(inv.CAFile), Options{Resolver: r, ConnectTimeout: 2 * time.Second, RequestTimeout: 5 * time.Second})
-	snap := res.Snapshot("ABC-probe", time.Now())
+	res := Run(context.Background(), site.Targets(inv.CAFile), Options{Resolver: r, ConnectTimeout: 2 * time.Second, RequestTimeout: 5 * time.Second, Now: func() time.Time { return nginxNow }})
+	snap := res.Snapshot("ABC-probe", nginxNow)
 	inv.Declare(site, snap)
 	data, err := json.MarshalIndent(snap, "", "  ")
 	if err != nil {

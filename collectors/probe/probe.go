@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/supaudit/supaudit/facts"
+	"github.com/supaudit/supaudit/internal/clock"
 )
 
 // CollectorName is the collector name in provenance and collector runs.
@@ -82,7 +83,7 @@ type Options struct {
 	// CAFile is the PEM bundle of trusted CAs for targets without their
 	// own; empty means the system roots.
 	CAFile string
-	// Now is the clock for certificate verification; nil means time.Now.
+	// Now is the clock for certificate verification; nil means clock.Wall.
 	Now func() time.Time
 	// Progress, when set, is called after each host with the number done
 	// and the total; calls may come from several goroutines, in order.
@@ -116,7 +117,7 @@ func (o *Options) defaults() {
 		o.Dial = d.DialContext
 	}
 	if o.Now == nil {
-		o.Now = time.Now
+		o.Now = clock.Wall
 	}
 }
 

@@ -27,6 +27,7 @@ import (
 
 	"github.com/supaudit/supaudit/collectors/bundle"
 	"github.com/supaudit/supaudit/facts"
+	"github.com/supaudit/supaudit/internal/clock"
 )
 
 // CollectorName is the Provenance.Collector of the facts this collector
@@ -120,10 +121,7 @@ func (o *Options) maxOutput() int64 {
 }
 
 func (o *Options) now() time.Time {
-	if o.Bundle.Now != nil {
-		return o.Bundle.Now()
-	}
-	return time.Now()
+	return clock.Or(o.Bundle.Now)()
 }
 
 // Target is one server to collect from.
