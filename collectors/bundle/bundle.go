@@ -17,7 +17,6 @@ package bundle
 
 import (
 	"archive/zip"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -26,16 +25,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
 	"strings"
-	"testing/fstest"
 	"time"
-	"unicode/utf16"
 
-	"github.com/bmatcuk/doublestar/v4"
-
+	"github.com/supaudit/supaudit/collectors/evidence/extract"
 	"github.com/supaudit/supaudit/facts"
-	"github.com/supaudit/supaudit/internal/clock"
 )
 
 // CollectorName is the Provenance.Collector of every fact this package
@@ -54,10 +48,10 @@ const (
 	DefaultMaxZipEntries = 10000
 	// DefaultMaxFileSize caps the bytes of one evidence file (declared and
 	// actually read). ConfigMgr rolls its logs over at a few MB.
-	DefaultMaxFileSize int64 = 256 << 20
+	DefaultMaxFileSize = extract.DefaultMaxFileSize
 	// DefaultMaxTotalSize caps the total uncompressed bytes of one server's
 	// zip, and the bytes read from one server's evidence.
-	DefaultMaxTotalSize int64 = 1 << 30
+	DefaultMaxTotalSize = extract.DefaultMaxTotalSize
 )
 
 // Options tunes Collect. The zero value uses the defaults.
@@ -79,7 +73,7 @@ type Options struct {
 	// SiteMode says where the site mode (native or mixed) is read in the
 	// site control file; the zero value means DefaultSiteModeRule. Where
 	// ConfigMgr 2007 stores it is NOT verified; see docs/evidence.md.
-	SiteMode SiteModeRule
+	SiteMode extract.SiteModeRule
 	// InternetSUPProperty is the SMS_WSUS_CONFIGURATION_MANAGER property
 	// naming the active Internet-based SUP; empty means
 	// DefaultInternetSUPProperty (a guess, NOT verified; see
@@ -94,139 +88,20 @@ func (o Options) maxEntries() int {
 	return DefaultMaxZipEntries
 }
 
-func (o Options) maxFile() int64 {
-	if o.MaxFileSize > 0 {
-		return o.MaxFileSize
-	}
-	return DefaultMaxFileSize
+func (o Options) maxFile() int64 { return o.extract().MaxFile() }
+
+func (o Options) maxTotal() int64 { return o.extract().MaxTotal() }
+
+// extract is the extractor's share of the options.
+func (o Options) extract() extract.Options {
+	return extract.Options{MaxFileSize: o.MaxFileSize, MaxTotalSize: o.MaxTotalSize, ID: o.ID, CollectedAt: o.CollectedAt, Now: o.Now, SiteMode: o.SiteMode, InternetSUPProperty: o.InternetSUPProperty}
 }
 
-func (o Options) maxTotal() int64 {
-	if o.MaxTotalSize > 0 {
-		return o.MaxTotalSize
-	}
-	return DefaultMaxTotalSize
-}
-
-func (o Options) now() time.Time {
-	return clock.Or(o.Now)()
-}
-
-// entry is one evidence file of a server.
-type entry struct {
-	rel  string // slash-separated path relative to the server folder, as written
-	size int64  // declared size
-	open func() (io.ReadCloser, error)
-}
-
-// evidence is one server's evidence: a folder or a zip archive.
+// evidence is one server's evidence opened by the bundle collector: the
+// extractor's Evidence and, for a zip archive, the file to close.
 type evidence struct {
-	name  string            // the server folder name (zip base name without .zip)
-	files map[string]*entry // by rel
-	index fstest.MapFS      // names only, for doublestar globbing
-	read  int64             // bytes read so far
-	opts  Options
-	// closer closes the zip archive, nil for a folder.
-	closer io.Closer
-	// notes are the gather script's not_collected lines of manifest.txt.
-	notes []gatherNote
-}
-
-// gatherNote returns what the gather script recorded in manifest.txt about
-// rel (a not_collected line naming rel or its folder) as
-// "; the gather script says (manifest.txt:N): reason", or "".
-func (ev *evidence) gatherNote(rel string) string {
-	rel = strings.ToLower(rel)
-	for _, n := range ev.notes {
-		if n.path == rel || (strings.HasSuffix(n.path, "/") && strings.HasPrefix(rel, n.path)) {
-			return fmt.Sprintf("; the gather script says (manifest.txt:%d): %s", n.line, n.reason)
-		}
-	}
-	return ""
-}
-
-// find returns the entries matching the doublestar pattern, compared
-// case-insensitively, in path order.
-func (ev *evidence) find(pattern string) []*entry {
-	matches, err := doublestar.Glob(ev.index, caseInsensitive(pattern), doublestar.WithCaseInsensitive(), doublestar.WithFilesOnly(), doublestar.WithNoFollow())
-	if err != nil {
-		return nil
-	}
-	sort.Strings(matches)
-	var out []*entry
-	for _, m := range matches {
-		if e := ev.files[m]; e != nil {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-// caseInsensitive rewrites the literal segments of a doublestar pattern so
-// that each holds a meta character ("logs" becomes "[l]ogs"): doublestar
-// looks literal segments up in the file system directly, which is
-// case-sensitive, and matches WithCaseInsensitive only where it reads a
-// directory.
-func caseInsensitive(pattern string) string {
-	segs := strings.Split(pattern, "/")
-	for i, seg := range segs {
-		if seg == "" || strings.ContainsAny(seg, `*?[]{}\`) {
-			continue
-		}
-		r := []rune(seg)
-		segs[i] = "[" + string(r[0]) + "]" + string(r[1:])
-	}
-	return strings.Join(segs, "/")
-}
-
-// first returns the first entry matching any of the patterns, or nil.
-func (ev *evidence) first(patterns ...string) *entry {
-	for _, p := range patterns {
-		if es := ev.find(p); len(es) > 0 {
-			return es[0]
-		}
-	}
-	return nil
-}
-
-// source is the provenance source of e: "<server folder>/<relative path>".
-func (ev *evidence) source(e *entry) string { return ev.name + "/" + e.rel }
-
-// readAll reads e within the per-file and per-server caps.
-func (ev *evidence) readAll(e *entry) ([]byte, error) {
-	maxFile := ev.opts.maxFile()
-	if e.size > maxFile {
-		return nil, fmt.Errorf("%s: file is %d bytes, over the %d byte per-file limit", ev.source(e), e.size, maxFile)
-	}
-	rc, err := e.open()
-	if err != nil {
-		return nil, fmt.Errorf("%s: cannot open: %v", ev.source(e), err)
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, maxFile+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: cannot read: %v", ev.source(e), err)
-	}
-	if int64(len(data)) > maxFile {
-		return nil, fmt.Errorf("%s: file is over the %d byte per-file limit", ev.source(e), maxFile)
-	}
-	ev.read += int64(len(data))
-	if ev.read > ev.opts.maxTotal() {
-		return nil, fmt.Errorf("%s: the server's evidence is over the %d byte total limit", ev.source(e), ev.opts.maxTotal())
-	}
-	return data, nil
-}
-
-func newEvidence(name string, opts Options) *evidence {
-	return &evidence{name: name, files: map[string]*entry{}, index: fstest.MapFS{}, opts: opts}
-}
-
-func (ev *evidence) add(e *entry) {
-	if _, dup := ev.files[e.rel]; dup {
-		return
-	}
-	ev.files[e.rel] = e
-	ev.index[e.rel] = &fstest.MapFile{}
+	*extract.Evidence
+	closer io.Closer // the zip archive, nil for a folder
 }
 
 // openDir indexes the regular files below dir. Symbolic links are skipped:
@@ -241,7 +116,7 @@ func openDir(ctx context.Context, dir, name string, opts Options) (*evidence, er
 // `logs\WCM.log` (a zip unpacked by a tool that kept the Windows
 // separators) is indexed as logs/WCM.log.
 func indexFS(ctx context.Context, fsys fs.FS, name string, opts Options) (*evidence, error) {
-	ev := newEvidence(name, opts)
+	ev := &evidence{Evidence: extract.NewEvidence(name, opts.extract())}
 	count := 0
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -265,7 +140,7 @@ func indexFS(ctx context.Context, fsys fs.FS, name string, opts Options) (*evide
 		if nerr != nil {
 			return nil
 		}
-		ev.add(&entry{rel: rel, size: info.Size(), open: func() (io.ReadCloser, error) { return fsys.Open(p) }})
+		ev.Add(rel, info.Size(), func() (io.ReadCloser, error) { return fsys.Open(p) })
 		return nil
 	})
 	if err != nil {
@@ -382,10 +257,10 @@ func openZip(ctx context.Context, file, name string, opts Options) (ev *evidence
 			}
 		}
 	}
-	ev = newEvidence(name, opts)
+	ev = &evidence{Evidence: extract.NewEvidence(name, opts.extract())}
 	for _, it := range items {
 		zf := it.zf
-		ev.add(&entry{rel: strings.TrimPrefix(it.rel, prefix), size: int64(zf.UncompressedSize64), open: func() (io.ReadCloser, error) { return zf.Open() }})
+		ev.Add(strings.TrimPrefix(it.rel, prefix), int64(zf.UncompressedSize64), func() (io.ReadCloser, error) { return zf.Open() })
 	}
 	ev.closer = f
 	return ev, nil
@@ -460,28 +335,9 @@ func Collect(ctx context.Context, root string, opts Options) (*facts.Snapshot, e
 // in for the snapshot ID when the site code is unknown. Collect and
 // CollectFS share it.
 func build(ctx context.Context, evs []*evidence, errs []string, name string, opts Options) (*facts.Snapshot, error) {
-	b := newBuilder(opts)
-	b.errs = errs
-	for _, ev := range evs {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		b.collectServer(ev)
+	xs := make([]*extract.Evidence, len(evs))
+	for i, ev := range evs {
+		xs[i] = ev.Evidence
 	}
-	return b.finish(name), nil
-}
-
-// readText reads a small text file, decoding a UTF-16 BOM.
-func readText(data []byte) string {
-	switch {
-	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
-		u := make([]uint16, 0, len(data)/2)
-		for i := 2; i+1 < len(data); i += 2 {
-			u = append(u, uint16(data[i])|uint16(data[i+1])<<8)
-		}
-		return string(utf16.Decode(u))
-	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
-		return string(data[3:])
-	}
-	return string(data)
+	return extract.Build(ctx, extract.Collector{Name: CollectorName, Version: Version}, xs, errs, name, opts.extract())
 }

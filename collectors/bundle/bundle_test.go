@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/supaudit/supaudit/collectors/evidence/extract"
 	"github.com/supaudit/supaudit/facts"
 )
 
@@ -276,11 +277,11 @@ func TestMissingEvidence(t *testing.T) {
 // TestSiteModeRule: the site mode interpretation is overridable, and a
 // manifest site_mode hint is used when the site control file has none.
 func TestSiteModeRule(t *testing.T) {
-	s := collect(t, compliantDir, Options{SiteMode: SiteModeRule{Component: "SMS_SITE_COMPONENT_MANAGER", Property: "IISSSLState", NativeMask: 0x400}})
+	s := collect(t, compliantDir, Options{SiteMode: extract.SiteModeRule{Component: "SMS_SITE_COMPONENT_MANAGER", Property: "IISSSLState", NativeMask: 0x400}})
 	if v, _ := s.Site.Mode.Get(); v != "mixed" {
 		t.Errorf("mode with mask 0x400 = %q, want mixed (63 has no bit 10)", v)
 	}
-	s = collect(t, compliantDir, Options{SiteMode: SiteModeRule{Component: "SMS_SITE_COMPONENT_MANAGER", Property: "NoSuchProperty", NativeMask: 1}})
+	s = collect(t, compliantDir, Options{SiteMode: extract.SiteModeRule{Component: "SMS_SITE_COMPONENT_MANAGER", Property: "NoSuchProperty", NativeMask: 1}})
 	if s.Site.Mode == nil || !strings.Contains(s.Site.Mode.Unknown, "not verified") {
 		t.Errorf("mode = %+v, want unknown saying it is not verified", s.Site.Mode)
 	}

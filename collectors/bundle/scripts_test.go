@@ -13,6 +13,7 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 
+	"github.com/supaudit/supaudit/collectors/evidence/extract"
 	"github.com/supaudit/supaudit/facts"
 )
 
@@ -53,7 +54,7 @@ func mentions(text, p string) bool {
 // notWritten lists, per script, evidence it does not write on purpose, with
 // the reason the script itself must give (in its not_collected notes).
 var notWritten = map[string]map[string]string{
-	"../../scripts/gather-sup-evidence.cmd": {PathRootCerts: "the certificate chain is exported by gather-supevidence.ps1 only"},
+	"../../scripts/gather-sup-evidence.cmd": {extract.PathRootCerts: "the certificate chain is exported by gather-supevidence.ps1 only"},
 }
 
 // TestGatherScriptsWriteEvidenceFiles: both gather scripts write every file
@@ -62,7 +63,7 @@ var notWritten = map[string]map[string]string{
 func TestGatherScriptsWriteEvidenceFiles(t *testing.T) {
 	for _, file := range gatherScripts {
 		text := scriptText(t, file)
-		for _, ef := range EvidenceFiles() {
+		for _, ef := range extract.EvidenceFiles() {
 			for _, p := range append([]string{ef.Path}, ef.Alternatives...) {
 				if strings.Contains(p, "*") && p != ef.Path {
 					continue // registry/wsus*.reg: the scripts write the literal names
@@ -277,7 +278,7 @@ func TestGatherScriptsCoverWinRMCommands(t *testing.T) {
 	for _, file := range gatherScripts {
 		text := scriptText(t, file)
 		for _, p := range files {
-			if reason, ok := notWritten[file][PathRootCerts]; ok && strings.HasPrefix(p, "certs/roots/") {
+			if reason, ok := notWritten[file][extract.PathRootCerts]; ok && strings.HasPrefix(p, "certs/roots/") {
 				if !strings.Contains(text, reason) {
 					t.Errorf("%s: does not write %s and does not say why", file, p)
 				}
@@ -299,8 +300,8 @@ func TestScriptEmptyExportMeansNone(t *testing.T) {
 		"cmd": "REGEDIT4\r\n",
 	} {
 		dir := t.TempDir()
-		writeFiles(t, dir, map[string]string{"S/manifest.txt": "fqdn=S.contoso.com\n", "S/" + PathWSUSSetupReg: content})
+		writeFiles(t, dir, map[string]string{"S/manifest.txt": "fqdn=S.contoso.com\n", "S/" + extract.PathWSUSSetupReg: content})
 		s := collect(t, dir, Options{})
-		want(t, name+" install_type", find(t, s, "S.contoso.com").WSUS.InstallType, facts.InstallNone, "S/"+PathWSUSSetupReg, 0)
+		want(t, name+" install_type", find(t, s, "S.contoso.com").WSUS.InstallType, facts.InstallNone, "S/"+extract.PathWSUSSetupReg, 0)
 	}
 }

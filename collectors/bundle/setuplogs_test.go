@@ -132,11 +132,4 @@ func TestGatherNotes(t *testing.T) {
 	if !strings.Contains(joined, "SITE/sitectrl.ct0: not found on the site server") || !strings.Contains(joined, "(manifest.txt:4): cannot copy") {
 		t.Errorf("errors do not give the gather script's reason for sitectrl.ct0:\n%s", joined)
 	}
-	ev := &evidence{notes: parseManifest("not_collected=logs\\: none\n").notes}
-	if got := ev.gatherNote("logs/WCM.log"); !strings.Contains(got, "none") {
-		t.Errorf("folder note: gatherNote(logs/WCM.log) = %q", got)
-	}
-	if got := ev.gatherNote("registry/sms.reg"); got != "" {
-		t.Errorf("gatherNote(registry/sms.reg) = %q, want none", got)
-	}
 }

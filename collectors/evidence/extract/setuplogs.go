@@ -1,4 +1,4 @@
-package bundle
+package extract
 
 import (
 	"fmt"
@@ -64,7 +64,7 @@ type setupRun struct {
 
 // readSetupLogs reads SUPSetup.log and WSUSCtrl.log (each with its rolled
 // .lo_) of one server and adds what they say to its WSUS facts.
-func (b *builder) readSetupLogs(ev *evidence, srv *facts.Server) {
+func (b *builder) readSetupLogs(ev *Evidence, srv *facts.Server) {
 	var run setupRun
 	b.scanLog(ev, LogSUPSetup, func(src string, en cmlog.Entry) {
 		switch {
@@ -114,7 +114,7 @@ func (b *builder) readSetupLogs(ev *evidence, srv *facts.Server) {
 	if run.verMark == nil {
 		return
 	}
-	p := prov(srv.FQDN, run.verMark.src, run.verMark.line)
+	p := b.prov(srv.FQDN, run.verMark.src, run.verMark.line)
 	switch {
 	case w.Version == nil:
 		w.Version = facts.UnknownFact[string](fmt.Sprintf("no VersionString in the registry evidence; SUPSetup.log reported WSUS server version %s at role installation, %s (not necessarily the version installed now)", run.version, run.verMark), p)

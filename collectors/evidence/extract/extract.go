@@ -1,4 +1,4 @@
-package bundle
+package extract
 
 import (
 	"bytes"
@@ -72,6 +72,7 @@ var (
 
 // builder accumulates facts across servers.
 type builder struct {
+	collector   Collector
 	opts        Options
 	errs        []string
 	site        facts.Site
@@ -89,8 +90,8 @@ type builder struct {
 }
 
 type scf struct {
-	ev   *evidence
-	e    *entry
+	ev   *Evidence
+	e    *Entry
 	f    *sitectrl.File
 	host string
 }
@@ -102,8 +103,8 @@ type wcmConn struct {
 	prov   facts.Provenance
 }
 
-func newBuilder(opts Options) *builder {
-	return &builder{opts: opts, byName: map[string]*facts.Server{}, wsusSite: map[*facts.Server]bool{}, inetHints: map[*facts.Server]*facts.Fact[string]{}}
+func newBuilder(c Collector, opts Options) *builder {
+	return &builder{collector: c, opts: opts, byName: map[string]*facts.Server{}, wsusSite: map[*facts.Server]bool{}, inetHints: map[*facts.Server]*facts.Fact[string]{}}
 }
 
 func (b *builder) errorf(format string, args ...any) {
@@ -144,8 +145,8 @@ func (b *builder) server(name string) *facts.Server {
 	return s
 }
 
-func prov(host, source string, line int) facts.Provenance {
-	return facts.Provenance{Collector: CollectorName, Host: host, Source: source, Line: line}
+func (b *builder) prov(host, source string, line int) facts.Provenance {
+	return facts.Provenance{Collector: b.collector.Name, Host: host, Source: source, Line: line}
 }
 
 // setFact sets *dst to v, or records v as a conflict when *dst already
@@ -218,7 +219,7 @@ func (m manifest) hasRole(role string) bool {
 
 // collectServer reads one server's evidence. It never panics: a panic in a
 // parser becomes a collector error naming the server.
-func (b *builder) collectServer(ev *evidence) {
+func (b *builder) collectServer(ev *Evidence) {
 	defer func() {
 		if r := recover(); r != nil {
 			b.errorf("%s: internal error while reading the evidence (a collector bug): %v", ev.name, r)
@@ -261,7 +262,7 @@ func (b *builder) collectServer(ev *evidence) {
 	srv := b.server(name)
 	host := srv.FQDN
 	if v := m.values["site_mode"]; v != "" {
-		p := prov(host, ev.name+"/manifest.txt", m.lines["site_mode"])
+		p := b.prov(host, ev.name+"/manifest.txt", m.lines["site_mode"])
 		switch strings.ToLower(v) {
 		case "native", "mixed":
 			b.modeHint = facts.Known(strings.ToLower(v), p)
@@ -271,7 +272,7 @@ func (b *builder) collectServer(ev *evidence) {
 	}
 	if v := m.values["internet_fqdn"]; v != "" {
 		if reFQDN.MatchString(v) {
-			b.inetHints[srv] = facts.Known(v, prov(host, ev.name+"/manifest.txt", m.lines["internet_fqdn"]))
+			b.inetHints[srv] = facts.Known(v, b.prov(host, ev.name+"/manifest.txt", m.lines["internet_fqdn"]))
 		} else {
 			b.errorf("%s/manifest.txt:%d: internet_fqdn %q is not a host name", ev.name, m.lines["internet_fqdn"], v)
 		}
@@ -282,7 +283,7 @@ func (b *builder) collectServer(ev *evidence) {
 	isSiteServer := b.readSMSRegistry(ev, srv)
 	if m.hasRole("site_server") && b.siteServer == nil {
 		b.siteServer = srv
-		setFact(&b.site.SiteServer, srv.FQDN, prov(host, ev.name+"/manifest.txt", m.lines["roles"]))
+		setFact(&b.site.SiteServer, srv.FQDN, b.prov(host, ev.name+"/manifest.txt", m.lines["roles"]))
 	}
 	if e := ev.first(PathSiteControl, "**/"+PathSiteControl); e != nil {
 		b.sawSiteCtrl = true
@@ -314,7 +315,7 @@ func regKey(f *regfile.File, key string) *regfile.Key {
 	return nil
 }
 
-func (b *builder) parseReg(ev *evidence, e *entry) *regfile.File {
+func (b *builder) parseReg(ev *Evidence, e *Entry) *regfile.File {
 	data, err := ev.readAll(e)
 	if err != nil {
 		b.errs = append(b.errs, err.Error())
@@ -334,9 +335,9 @@ func (b *builder) parseReg(ev *evidence, e *entry) *regfile.File {
 // either registry view); else the first that parses, else the first found
 // with a nil file (its parse error recorded). It returns a nil entry when
 // no export is in the evidence.
-func (b *builder) pickReg(ev *evidence, main, pattern string, keys ...string) (*entry, *regfile.File) {
-	var es []*entry
-	seen := map[*entry]bool{}
+func (b *builder) pickReg(ev *Evidence, main, pattern string, keys ...string) (*Entry, *regfile.File) {
+	var es []*Entry
+	seen := map[*Entry]bool{}
 	for _, p := range []string{main, pattern} {
 		for _, e := range ev.find(p) {
 			if !seen[e] {
@@ -348,7 +349,7 @@ func (b *builder) pickReg(ev *evidence, main, pattern string, keys ...string) (*
 	if len(es) == 0 {
 		return nil, nil
 	}
-	var firstE *entry
+	var firstE *Entry
 	var firstF *regfile.File
 	for _, e := range es {
 		f := b.parseReg(ev, e)
@@ -393,7 +394,7 @@ func str(v *regfile.Value) (string, bool) {
 
 // readWSUSRegistry reads registry/wsus-setup.reg and returns the
 // IISTargetWebSiteIndex (0 if unknown).
-func (b *builder) readWSUSRegistry(ev *evidence, srv *facts.Server) int {
+func (b *builder) readWSUSRegistry(ev *Evidence, srv *facts.Server) int {
 	host := srv.FQDN
 	if srv.WSUS == nil {
 		srv.WSUS = &facts.WSUS{}
@@ -401,39 +402,39 @@ func (b *builder) readWSUSRegistry(ev *evidence, srv *facts.Server) int {
 	w := srv.WSUS
 	e, f := b.pickReg(ev, PathWSUSSetupReg, patternWSUSSetupReg, KeyWSUSSetup)
 	if e == nil {
-		setUnknown(&w.InstallType, "registry/wsus-setup.reg is not in the evidence"+ev.gatherNote(PathWSUSSetupReg), prov(host, ev.name+"/registry/wsus-setup.reg", 0))
+		setUnknown(&w.InstallType, "registry/wsus-setup.reg is not in the evidence"+ev.gatherNote(PathWSUSSetupReg), b.prov(host, ev.name+"/registry/wsus-setup.reg", 0))
 		return 0
 	}
 	src := ev.source(e)
 	if f == nil {
-		setUnknown(&w.InstallType, "registry/wsus-setup.reg could not be read (see the collector errors)", prov(host, src, 0))
+		setUnknown(&w.InstallType, "registry/wsus-setup.reg could not be read (see the collector errors)", b.prov(host, src, 0))
 		return 0
 	}
 	k := regKey(f, KeyWSUSSetup)
 	if k == nil {
 		// The export holds no Setup key: WSUS 3.0 (server or console) is
 		// not installed (domain-facts §1).
-		setFact(&w.InstallType, facts.InstallNone, prov(host, src, 0))
+		setFact(&w.InstallType, facts.InstallNone, b.prov(host, src, 0))
 		return 0
 	}
 	if v := k.Value("InstallType"); v != nil {
 		n, ok := dword(v)
 		switch {
 		case ok && n == 1:
-			setFact(&w.InstallType, facts.InstallServer, prov(host, src, v.Line))
+			setFact(&w.InstallType, facts.InstallServer, b.prov(host, src, v.Line))
 		case ok && n == 2:
-			setFact(&w.InstallType, facts.InstallConsole, prov(host, src, v.Line))
+			setFact(&w.InstallType, facts.InstallConsole, b.prov(host, src, v.Line))
 		default:
-			setUnknown(&w.InstallType, fmt.Sprintf("InstallType %s is not a WSUS 3.0 value (1 server, 2 console; WSUS 2.0 uses 32/64/128)", rawValue(v)), prov(host, src, v.Line))
+			setUnknown(&w.InstallType, fmt.Sprintf("InstallType %s is not a WSUS 3.0 value (1 server, 2 console; WSUS 2.0 uses 32/64/128)", rawValue(v)), b.prov(host, src, v.Line))
 		}
 	} else {
-		setUnknown(&w.InstallType, "the WSUS Setup key has no InstallType value", prov(host, src, k.Line))
+		setUnknown(&w.InstallType, "the WSUS Setup key has no InstallType value", b.prov(host, src, k.Line))
 	}
 	if v := k.Value("VersionString"); v != nil {
 		if s, ok := str(v); ok && reVersion.MatchString(s) {
-			setFact(&w.Version, s, prov(host, src, v.Line))
+			setFact(&w.Version, s, b.prov(host, src, v.Line))
 		} else {
-			setUnknown(&w.Version, fmt.Sprintf("VersionString %s is not Major.Minor.Build.Revision", rawValue(v)), prov(host, src, v.Line))
+			setUnknown(&w.Version, fmt.Sprintf("VersionString %s is not Major.Minor.Build.Revision", rawValue(v)), b.prov(host, src, v.Line))
 		}
 	}
 	if it, _ := w.InstallType.Get(); it == facts.InstallConsole {
@@ -441,17 +442,17 @@ func (b *builder) readWSUSRegistry(ev *evidence, srv *facts.Server) int {
 	}
 	if v := k.Value("PortNumber"); v != nil {
 		if n, ok := dword(v); ok && n >= 1 && n <= 65535 {
-			setFact(&w.Port, int(n), prov(host, src, v.Line))
+			setFact(&w.Port, int(n), b.prov(host, src, v.Line))
 			b.wsusSite[srv] = true
 		} else {
-			setUnknown(&w.Port, fmt.Sprintf("PortNumber %s is not a TCP port", rawValue(v)), prov(host, src, v.Line))
+			setUnknown(&w.Port, fmt.Sprintf("PortNumber %s is not a TCP port", rawValue(v)), b.prov(host, src, v.Line))
 		}
 	}
 	if v := k.Value("UsingSSL"); v != nil {
 		if n, ok := dword(v); ok && n <= 1 {
-			setFact(&w.UsingSSL, n == 1, prov(host, src, v.Line))
+			setFact(&w.UsingSSL, n == 1, b.prov(host, src, v.Line))
 		} else {
-			setUnknown(&w.UsingSSL, fmt.Sprintf("UsingSSL %s is not 0 or 1", rawValue(v)), prov(host, src, v.Line))
+			setUnknown(&w.UsingSSL, fmt.Sprintf("UsingSSL %s is not 0 or 1", rawValue(v)), b.prov(host, src, v.Line))
 		}
 	}
 	index := 0
@@ -462,7 +463,7 @@ func (b *builder) readWSUSRegistry(ev *evidence, srv *facts.Server) int {
 			if n == 1 {
 				site = "default"
 			}
-			setFact(&w.WebSite, site, prov(host, src, v.Line))
+			setFact(&w.WebSite, site, b.prov(host, src, v.Line))
 		}
 	}
 	return index
@@ -480,14 +481,14 @@ func rawValue(v *regfile.Value) string {
 
 // readSMSRegistry reads registry/sms.reg (site code, version, site
 // server) and reports whether this server is the site server.
-func (b *builder) readSMSRegistry(ev *evidence, srv *facts.Server) bool {
+func (b *builder) readSMSRegistry(ev *Evidence, srv *facts.Server) bool {
 	e, f := b.pickReg(ev, PathSMSReg, patternSMSReg, KeySMSIdentification, KeySMSSetup)
 	if e == nil {
 		return false
 	}
 	host, src := srv.FQDN, ev.source(e)
 	if f == nil {
-		setUnknown(&b.site.Code, "registry/sms.reg could not be read (see the collector errors)", prov(host, src, 0))
+		setUnknown(&b.site.Code, "registry/sms.reg could not be read (see the collector errors)", b.prov(host, src, 0))
 		return true
 	}
 	id, setup := regKey(f, KeySMSIdentification), regKey(f, KeySMSSetup)
@@ -507,21 +508,21 @@ func (b *builder) readSMSRegistry(ev *evidence, srv *facts.Server) bool {
 	}
 	if v := lookup("Site Code"); v != nil {
 		if s, ok := str(v); ok && reSiteCode.MatchString(s) {
-			setFact(&b.site.Code, strings.ToUpper(s), prov(host, src, v.Line))
+			setFact(&b.site.Code, strings.ToUpper(s), b.prov(host, src, v.Line))
 		} else {
-			setUnknown(&b.site.Code, fmt.Sprintf("Site Code %s is not a three-character site code", rawValue(v)), prov(host, src, v.Line))
+			setUnknown(&b.site.Code, fmt.Sprintf("Site Code %s is not a three-character site code", rawValue(v)), b.prov(host, src, v.Line))
 		}
 	} else {
-		setUnknown(&b.site.Code, "no Site Code value under SMS\\Identification or SMS\\Setup", prov(host, src, 0))
+		setUnknown(&b.site.Code, "no Site Code value under SMS\\Identification or SMS\\Setup", b.prov(host, src, 0))
 	}
 	if v := lookup("Full Version"); v != nil {
 		if s, ok := str(v); ok && reVersion.MatchString(s) {
-			setFact(&b.site.ConfigMgrVersion, s, prov(host, src, v.Line))
+			setFact(&b.site.ConfigMgrVersion, s, b.prov(host, src, v.Line))
 		} else {
-			setUnknown(&b.site.ConfigMgrVersion, fmt.Sprintf("Full Version %s is not a version", rawValue(v)), prov(host, src, v.Line))
+			setUnknown(&b.site.ConfigMgrVersion, fmt.Sprintf("Full Version %s is not a version", rawValue(v)), b.prov(host, src, v.Line))
 		}
 	} else {
-		setUnknown(&b.site.ConfigMgrVersion, "no Full Version value under SMS\\Setup", prov(host, src, 0))
+		setUnknown(&b.site.ConfigMgrVersion, "no Full Version value under SMS\\Setup", b.prov(host, src, 0))
 	}
 	siteServer, line := srv.FQDN, 0
 	if v := lookup("Site Server"); v != nil {
@@ -535,7 +536,7 @@ func (b *builder) readSMSRegistry(ev *evidence, srv *facts.Server) bool {
 	if siteServer == srv.FQDN && line == 0 {
 		line = lineOf(id, setup)
 	}
-	setFact(&b.site.SiteServer, siteServer, prov(host, src, line))
+	setFact(&b.site.SiteServer, siteServer, b.prov(host, src, line))
 	if b.siteServer == nil && strings.EqualFold(shortName(siteServer), shortName(srv.FQDN)) {
 		b.siteServer = srv
 	}
@@ -552,7 +553,7 @@ func lineOf(keys ...*regfile.Key) int {
 }
 
 // readIIS reads iis/applicationHost.config or iis/metabase.xml.
-func (b *builder) readIIS(ev *evidence, srv *facts.Server, index int) {
+func (b *builder) readIIS(ev *Evidence, srv *facts.Server, index int) {
 	e := ev.first(PathAppHostConfig, PathMetabase, "iis/*.config", "iis/*.xml")
 	if e == nil {
 		return
@@ -575,23 +576,23 @@ func (b *builder) readIIS(ev *evidence, srv *facts.Server, index int) {
 	site := cfg.FindWSUSSite(index)
 	w := srv.WSUS
 	if site == nil {
-		setUnknown(&w.WebSite, "no IIS web site with a ClientWebService virtual directory", prov(host, src, 0))
+		setUnknown(&w.WebSite, "no IIS web site with a ClientWebService virtual directory", b.prov(host, src, 0))
 		return
 	}
 	kind := "custom"
 	if site.ID == 1 {
 		kind = "default"
 	}
-	setFact(&w.WebSite, kind, prov(host, src, site.Line))
+	setFact(&w.WebSite, kind, b.prov(host, src, site.Line))
 	for _, bd := range site.Bindings {
 		switch bd.Protocol {
 		case "https":
 			if bd.Port >= 1 && bd.Port <= 65535 {
-				setFact(&w.SSLPort, bd.Port, prov(host, src, bd.Line))
+				setFact(&w.SSLPort, bd.Port, b.prov(host, src, bd.Line))
 			}
 		case "http":
 			if !b.wsusSite[srv] && bd.Port >= 1 && bd.Port <= 65535 {
-				setFact(&w.Port, bd.Port, prov(host, src, bd.Line))
+				setFact(&w.Port, bd.Port, b.prov(host, src, bd.Line))
 			}
 		}
 	}
@@ -608,7 +609,7 @@ func (b *builder) readIIS(ev *evidence, srv *facts.Server, index int) {
 			w.SSLRequired = map[string]*facts.Fact[bool]{}
 		}
 		f := w.SSLRequired[name]
-		setFact(&f, vd.RequireSSL, prov(host, src, line))
+		setFact(&f, vd.RequireSSL, b.prov(host, src, line))
 		w.SSLRequired[name] = f
 	}
 }
@@ -618,7 +619,7 @@ func (b *builder) readIIS(ev *evidence, srv *facts.Server, index int) {
 // from the server's store). The server certificate is the first non-CA
 // certificate allowed for server authentication; Trusted is set only when
 // roots were supplied.
-func (b *builder) readCerts(ev *evidence, srv *facts.Server) {
+func (b *builder) readCerts(ev *Evidence, srv *facts.Server) {
 	host := srv.FQDN
 	all := b.parseCerts(ev, PathCerts)
 	roots := x509.NewCertPool()
@@ -661,7 +662,7 @@ func (b *builder) readCerts(ev *evidence, srv *facts.Server) {
 	if srv.WSUS == nil {
 		srv.WSUS = &facts.WSUS{}
 	}
-	srv.WSUS.Certificate = facts.Known(cert, prov(host, leaf.file, 0))
+	srv.WSUS.Certificate = facts.Known(cert, b.prov(host, leaf.file, 0))
 }
 
 // fileCert is a certificate with the evidence file it was read from.
@@ -673,7 +674,7 @@ type fileCert struct {
 // parseCerts reads every certificate file of the evidence matching
 // pattern; a file that cannot be read or parsed becomes a collector error
 // naming it.
-func (b *builder) parseCerts(ev *evidence, pattern string) []fileCert {
+func (b *builder) parseCerts(ev *Evidence, pattern string) []fileCert {
 	var all []fileCert
 	for _, e := range ev.find(pattern) {
 		data, err := ev.readAll(e)
@@ -695,7 +696,7 @@ func (b *builder) parseCerts(ev *evidence, pattern string) []fileCert {
 
 // scanLog scans a log and its rolled-over predecessor (X.lo_ before
 // X.log), calling fn for every entry with the entry's source.
-func (b *builder) scanLog(ev *evidence, name string, fn func(src string, en cmlog.Entry)) bool {
+func (b *builder) scanLog(ev *Evidence, name string, fn func(src string, en cmlog.Entry)) bool {
 	found := false
 	for _, pat := range []string{logsDir + rolled(name), logsDir + name} {
 		for _, e := range ev.find(pat) {
@@ -719,7 +720,7 @@ func (b *builder) scanLog(ev *evidence, name string, fn func(src string, en cmlo
 }
 
 // readWCM collects the successful WSUS connections in WCM.log.
-func (b *builder) readWCM(ev *evidence, host string) {
+func (b *builder) readWCM(ev *Evidence, host string) {
 	b.scanLog(ev, LogWCM, func(src string, en cmlog.Entry) {
 		m := reWCMConn.FindStringSubmatch(en.Text)
 		if m == nil {
@@ -730,12 +731,12 @@ func (b *builder) readWCM(ev *evidence, host string) {
 			b.errorf("%s:%d: cannot read the server and port of %q", src, en.Line, en.Text)
 			return
 		}
-		b.conns = append(b.conns, wcmConn{server: m[1], port: port, ssl: strings.EqualFold(m[3], "true"), prov: prov(host, src, en.Line)})
+		b.conns = append(b.conns, wcmConn{server: m[1], port: port, ssl: strings.EqualFold(m[3], "true"), prov: b.prov(host, src, en.Line)})
 	})
 }
 
 // readSync reads the last synchronization outcome from wsyncmgr.log.
-func (b *builder) readSync(ev *evidence, host string) {
+func (b *builder) readSync(ev *Evidence, host string) {
 	var last, lastOK *cmlog.Entry
 	var lastSrc, okSrc string
 	firstSrc := ""
@@ -764,24 +765,24 @@ func (b *builder) readSync(ev *evidence, host string) {
 		if firstSrc == "" {
 			firstSrc = ev.name + "/logs/wsyncmgr.log"
 		}
-		setFact(&s.Status, facts.SyncNever, prov(host, firstSrc, 0))
+		setFact(&s.Status, facts.SyncNever, b.prov(host, firstSrc, 0))
 		return
 	}
 	status := facts.SyncFailed
 	if reSyncOK.MatchString(last.Text) {
 		status = facts.SyncSucceeded
 	}
-	setFact(&s.Status, status, prov(host, lastSrc, last.Line))
+	setFact(&s.Status, status, b.prov(host, lastSrc, last.Line))
 	if last.HasTime {
-		setFact(&s.LastAttempt, last.Time.UTC(), prov(host, lastSrc, last.Line))
+		setFact(&s.LastAttempt, last.Time.UTC(), b.prov(host, lastSrc, last.Line))
 	} else {
-		setUnknown(&s.LastAttempt, "the last synchronization entry has no timestamp", prov(host, lastSrc, last.Line))
+		setUnknown(&s.LastAttempt, "the last synchronization entry has no timestamp", b.prov(host, lastSrc, last.Line))
 	}
 	if lastOK != nil {
 		if lastOK.HasTime {
-			setFact(&s.LastSuccess, lastOK.Time.UTC(), prov(host, okSrc, lastOK.Line))
+			setFact(&s.LastSuccess, lastOK.Time.UTC(), b.prov(host, okSrc, lastOK.Line))
 		} else {
-			setUnknown(&s.LastSuccess, "the last successful synchronization entry has no timestamp", prov(host, okSrc, lastOK.Line))
+			setUnknown(&s.LastSuccess, "the last successful synchronization entry has no timestamp", b.prov(host, okSrc, lastOK.Line))
 		}
 	}
 }
@@ -797,7 +798,7 @@ func boolProp(p *sitectrl.Property) (bool, bool) {
 // SMS_WSUS_CONFIGURATION_MANAGER component and the site mode into facts.
 func (b *builder) applySiteControl(c scf) {
 	src := c.ev.source(c.e)
-	p := func(line int) facts.Provenance { return prov(c.host, src, line) }
+	p := func(line int) facts.Provenance { return b.prov(c.host, src, line) }
 	if c.f == nil {
 		setUnknown(&b.site.Mode, "the site control file could not be parsed (see the collector errors)", p(0))
 		return
@@ -1009,9 +1010,9 @@ func (b *builder) finish(bundleName string) *facts.Snapshot {
 		setFact(&s.InternetFQDN, *f.Value, f.Provenance)
 	}
 	if !b.sawSiteCtrl {
-		p := prov("", bundleName+"/*/sitectrl.ct0", 0)
+		p := b.prov("", bundleName+"/*/sitectrl.ct0", 0)
 		if b.siteServer != nil {
-			p = prov(b.siteServer.FQDN, b.siteServer.FQDN+"/sitectrl.ct0", 0)
+			p = b.prov(b.siteServer.FQDN, b.siteServer.FQDN+"/sitectrl.ct0", 0)
 		}
 		if b.modeHint == nil {
 			setUnknown(&b.site.Mode, "no sitectrl.ct0 in the evidence", p)
@@ -1044,13 +1045,13 @@ func (b *builder) finish(bundleName string) *facts.Snapshot {
 	id := b.opts.ID
 	if id == "" {
 		if code, ok := b.site.Code.Get(); ok {
-			id = strings.ToLower(code) + "-bundle"
+			id = strings.ToLower(code) + "-" + b.collector.Name
 		} else {
 			id = bundleName
 		}
 	}
 	if id == "" || len(id) > 200 {
-		id = "bundle"
+		id = b.collector.Name
 	}
 	sort.SliceStable(b.servers, func(i, j int) bool { return strings.ToLower(b.servers[i].FQDN) < strings.ToLower(b.servers[j].FQDN) })
 	servers := make([]facts.Server, len(b.servers))
@@ -1061,7 +1062,7 @@ func (b *builder) finish(bundleName string) *facts.Snapshot {
 		Schema:      facts.SchemaV1,
 		ID:          id,
 		CollectedAt: at.UTC(),
-		Collectors:  []facts.CollectorRun{{Name: CollectorName, Version: Version, Complete: len(b.errs) == 0, Errors: b.errs}},
+		Collectors:  []facts.CollectorRun{{Name: b.collector.Name, Version: b.collector.Version, Complete: len(b.errs) == 0, Errors: b.errs}},
 		Site:        b.site,
 		Servers:     servers,
 		Sync:        b.sync,
