@@ -2,21 +2,16 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"runtime"
-	"sort"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/bmatcuk/doublestar/v4"
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
+	"github.com/supaudit/supaudit/audit"
 	"github.com/supaudit/supaudit/facts"
 	"github.com/supaudit/supaudit/policies"
 	"github.com/supaudit/supaudit/report"
@@ -112,7 +107,7 @@ func runCheck(ctx context.Context, e *env, f *checkFlags, args []string) error {
 	if err != nil {
 		return err
 	}
-	files, err := resolveInputs(args)
+	files, err := audit.Inputs(args)
 	if err != nil {
 		return usageError(err)
 	}
@@ -120,21 +115,35 @@ func runCheck(ctx context.Context, e *env, f *checkFlags, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts := f.reportOptions(e)
-	header := report.Header{Tool: report.Tool{Name: "supaudit", Version: toolVersion()}, GeneratedAt: e.now().UTC(), FailOn: failOn}
-	post, err := newPostJudge(ctx, f, header.GeneratedAt)
+	header := f.header(e, failOn)
+	post, err := audit.NewPost(ctx, f.waivers, f.history, header.GeneratedAt)
 	if err != nil {
-		return err
+		return usageError(err)
 	}
+	judge := &audit.Judge{Engine: engine, Answers: answers, MaxSize: f.maxSize}
+	return f.report(ctx, e, header, post, func(emit audit.Emit) []string {
+		return judge.Files(ctx, files, post.Wrap(emit))
+	})
+}
+
+// header is the report header of a run started now.
+func (f *checkFlags) header(e *env, failOn results.Status) report.Header {
+	return report.Header{Tool: report.Tool{Name: "supaudit", Version: toolVersion()}, GeneratedAt: e.now().UTC(), FailOn: failOn}
+}
+
+// report writes the report of the snapshots src judges, to --output
+// (atomically) or standard output, then notes unused waivers, keeps the
+// run for --history, and maps the outcome to the exit code. check and
+// scan share it.
+func (f *checkFlags) report(ctx context.Context, e *env, h report.Header, post *audit.Post, src audit.Source) error {
+	opts := f.reportOptions(e)
 	var trailer report.Trailer
 	write := func(w io.Writer) error {
 		r, err := report.Get(f.format, w, opts)
 		if err != nil {
 			return err
 		}
-		trailer, err = streamReport(ctx, r, header, func(emit func(report.SnapshotResults) error) []string {
-			return judgeStream(ctx, engine, files, answers, f.maxSize, post.wrap(emit))
-		})
+		trailer, err = audit.Stream(ctx, r, h, src)
 		return err
 	}
 	if f.output != "" {
@@ -150,8 +159,15 @@ func runCheck(ctx context.Context, e *env, f *checkFlags, args []string) error {
 	if ctx.Err() != nil {
 		return usageError(fmt.Errorf("interrupted"))
 	}
-	if err := post.finish(ctx, e, header, trailer); err != nil {
-		return err
+	for _, n := range post.Notes() {
+		fmt.Fprintf(e.stderr, "supaudit: %s\n", n)
+	}
+	path, err := post.Record(ctx, h, trailer)
+	if err != nil {
+		return usageError(err)
+	}
+	if path != "" {
+		fmt.Fprintf(e.stderr, "supaudit: kept this run in %s\n", path)
 	}
 	if len(trailer.Errors) > 0 {
 		for _, m := range trailer.Errors {
@@ -163,45 +179,6 @@ func runCheck(ctx context.Context, e *env, f *checkFlags, args []string) error {
 		return errFindings
 	}
 	return nil
-}
-
-// streamReport runs judge, which calls emit once per judged snapshot in
-// input order and returns the input errors, and writes the results through
-// r: streamed when the format supports it, else collected and written at
-// the end. It returns the run's trailer (summary, failed, errors).
-func streamReport(ctx context.Context, r report.Reporter, h report.Header, judge func(emit func(report.SnapshotResults) error) []string) (report.Trailer, error) {
-	s, streaming := r.(report.Streamer)
-	var col *report.Collector
-	if !streaming {
-		col = &report.Collector{}
-		s = col
-	}
-	tr := report.Trailer{Summary: results.Summarize(nil)}
-	if err := s.Begin(h); err != nil {
-		return tr, err
-	}
-	var writeErr error
-	errs := judge(func(snap report.SnapshotResults) error {
-		snap.Summary = results.Summarize(snap.Results)
-		tr.Summary.Add(snap.Summary)
-		tr.Snapshots++
-		if writeErr == nil {
-			writeErr = s.WriteSnapshot(snap)
-		}
-		return writeErr
-	})
-	if writeErr != nil {
-		return tr, writeErr
-	}
-	tr.Errors = errs
-	tr.Failed = tr.Summary.Failing(h.FailOn)
-	if err := s.End(tr); err != nil {
-		return tr, err
-	}
-	if col != nil {
-		return tr, r.Report(ctx, col.Report(errs))
-	}
-	return tr, nil
 }
 
 // registerReportFlags adds the flags check and scan share for judging and
@@ -269,149 +246,6 @@ func checkAnswers(engine *policies.Engine, answers []facts.Answer, file string) 
 		}
 	}
 	return nil
-}
-
-// judgeStream loads and judges the files on all cores and calls emit with
-// each snapshot's results in file order. At most a small window of judged
-// snapshots waits for an earlier one, so memory stays bounded whatever the
-// number of files. Files that cannot be loaded or judged become one-line
-// errors (returned, in file order), and the rest are still judged. When
-// emit fails, judging stops.
-func judgeStream(ctx context.Context, engine *policies.Engine, files []string, answers []facts.Answer, maxSize int64, emit func(report.SnapshotResults) error) []string {
-	type out struct {
-		snap report.SnapshotResults
-		err  error
-	}
-	workers := runtime.GOMAXPROCS(0)
-	if workers > len(files) {
-		workers = len(files)
-	}
-	window := 4 * workers
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	tokens := make(chan struct{}, window) // bounds judged-but-not-emitted snapshots
-	next := make(chan int)
-	done := make(chan int, window)
-	outs := make([]*out, len(files))
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				o := &out{}
-				doc, err := facts.LoadFile(files[i], facts.Options{MaxSize: maxSize})
-				if err == nil {
-					var rs []results.Result
-					rs, err = engine.Evaluate(ctx, doc, answers)
-					if err == nil {
-						o.snap = report.SnapshotResults{ID: doc.Snapshot.ID, File: files[i], Results: rs}
-					}
-				}
-				o.err = err
-				mu.Lock()
-				outs[i] = o
-				mu.Unlock()
-				done <- i
-			}
-		}()
-	}
-	go func() {
-		defer close(next)
-		for i := range files {
-			select {
-			case tokens <- struct{}{}:
-			case <-ctx.Done():
-				return
-			}
-			select {
-			case next <- i:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	go func() {
-		wg.Wait()
-		close(done)
-	}()
-	var errs []string
-	emitted := 0
-	for range done {
-		for emitted < len(files) {
-			mu.Lock()
-			o := outs[emitted]
-			outs[emitted] = nil
-			mu.Unlock()
-			if o == nil {
-				break
-			}
-			emitted++
-			<-tokens
-			if o.err != nil {
-				errs = append(errs, o.err.Error())
-				continue
-			}
-			if ctx.Err() == nil {
-				if err := emit(o.snap); err != nil {
-					cancel()
-				}
-			}
-		}
-	}
-	return errs
-}
-
-// resolveInputs expands files, directories and doublestar globs into a
-// sorted, de-duplicated list of snapshot files.
-func resolveInputs(args []string) ([]string, error) {
-	seen := map[string]bool{}
-	var files []string
-	add := func(p string) {
-		p = filepath.Clean(p)
-		if !seen[p] {
-			seen[p] = true
-			files = append(files, p)
-		}
-	}
-	for _, arg := range args {
-		st, err := os.Stat(arg)
-		switch {
-		case err == nil && st.IsDir():
-			matches, gerr := doublestar.Glob(os.DirFS(arg), "**/*.json")
-			if gerr != nil {
-				return nil, fmt.Errorf("%s: %w", arg, gerr)
-			}
-			if len(matches) == 0 {
-				return nil, fmt.Errorf("%s: no *.json snapshot files in this directory", arg)
-			}
-			for _, m := range matches {
-				add(filepath.Join(arg, filepath.FromSlash(m)))
-			}
-		case err == nil:
-			add(arg)
-		case errors.Is(err, os.ErrNotExist) && strings.ContainsAny(arg, "*?[{"):
-			pattern := filepath.ToSlash(arg)
-			if !doublestar.ValidatePattern(pattern) {
-				return nil, fmt.Errorf("%s: invalid glob pattern", arg)
-			}
-			matches, gerr := doublestar.FilepathGlob(arg, doublestar.WithFilesOnly())
-			if gerr != nil {
-				return nil, fmt.Errorf("%s: %w", arg, gerr)
-			}
-			if len(matches) == 0 {
-				return nil, fmt.Errorf("%s: no file matches this pattern", arg)
-			}
-			for _, m := range matches {
-				add(m)
-			}
-		default:
-			return nil, fmt.Errorf("%s: no such file or directory", arg)
-		}
-	}
-	sort.Strings(files)
-	return files, nil
 }
 
 func isTerminal(w io.Writer) bool {

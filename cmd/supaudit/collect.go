@@ -2,14 +2,15 @@ package main
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
 
+	"github.com/supaudit/supaudit/audit"
+	"github.com/supaudit/supaudit/collectors"
 	"github.com/supaudit/supaudit/collectors/bundle"
-	"github.com/supaudit/supaudit/facts"
 	"github.com/supaudit/supaudit/report"
 )
 
@@ -41,37 +42,50 @@ func (b *bundleFlags) options(e *env) bundle.Options {
 	return bundle.Options{ID: b.id, MaxZipEntries: b.maxZipEntries, MaxFileSize: b.maxFileSize, MaxTotalSize: b.maxTotalSize, Now: e.now}
 }
 
-// collect runs the bundle collector and validates the snapshot against
-// the facts schema; it returns the snapshot's JSON and its loaded form.
-func (b *bundleFlags) collect(ctx context.Context, e *env) ([]byte, *facts.Document, error) {
-	if b.winrm.enabled() {
-		return b.winrm.collect(ctx, e, b)
+// collectors are the collectors the flags ask for, in merge order: the
+// evidence (a bundle, or WinRM) first, then the network probe.
+func (b *bundleFlags) collectors(ctx context.Context, e *env) ([]collectors.Collector, error) {
+	var cs []collectors.Collector
+	switch {
+	case b.winrm.enabled():
+		if b.bundle != "" {
+			return nil, usageError(errors.New("--bundle and --winrm/--winrm-all exclude each other"))
+		}
+		c, err := b.winrm.collector(e, b)
+		if err != nil {
+			return nil, err
+		}
+		cs = append(cs, c)
+	case b.bundle != "":
+		cs = append(cs, &bundle.Collector{Dir: b.bundle, Options: b.options(e)})
+	case !b.probe.enabled():
+		return nil, usageError(fmt.Errorf("--bundle DIR or --winrm HOST is required"))
 	}
 	if b.probe.enabled() {
-		return b.probe.collectWith(ctx, e, b) // probe, merged with --bundle (probe.go)
-	}
-	if b.bundle == "" {
-		return nil, nil, usageError(fmt.Errorf("--bundle DIR or --winrm HOST is required"))
-	}
-	snap, err := bundle.Collect(ctx, b.bundle, b.options(e))
-	if err != nil {
-		return nil, nil, usageError(err)
-	}
-	for _, c := range snap.Collectors {
-		for _, m := range c.Errors {
-			fmt.Fprintf(e.stderr, "supaudit: collect: %s\n", m)
+		c, err := b.probe.collector(e)
+		if err != nil {
+			return nil, err
 		}
+		cs = append(cs, c)
 	}
-	data, err := json.MarshalIndent(snap, "", "  ")
+	return cs, nil
+}
+
+// collect runs the collectors the flags ask for (audit.Collect: merged,
+// validated) and reports their warnings on standard error.
+func (b *bundleFlags) collect(ctx context.Context, e *env) (*audit.Collected, error) {
+	cs, err := b.collectors(ctx, e)
 	if err != nil {
-		return nil, nil, usageError(fmt.Errorf("encode snapshot: %w", err))
+		return nil, err
 	}
-	data = append(data, '\n')
-	doc, err := facts.Parse(b.bundle, data)
+	col, err := audit.Collect(ctx, cs, audit.CollectOptions{ID: b.id})
 	if err != nil {
-		return nil, nil, usageError(fmt.Errorf("collected snapshot does not validate (a collector bug): %w", err))
+		return nil, usageError(err)
 	}
-	return data, doc, nil
+	for _, w := range col.Warnings {
+		fmt.Fprintf(e.stderr, "supaudit: collect: %s\n", w)
+	}
+	return col, nil
 }
 
 func newCollectCmd(e *env) *cobra.Command {
@@ -96,10 +110,11 @@ Exit codes:
   supaudit collect --probe sup01.corp.example --probe sup.example.com:internet --output probe.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			data, _, err := bf.collect(cmd.Context(), e)
+			col, err := bf.collect(cmd.Context(), e)
 			if err != nil {
 				return err
 			}
+			data := col.Data
 			if output == "" {
 				_, err := e.stdout.Write(data)
 				return err

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -11,9 +9,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
-	"github.com/supaudit/supaudit/collectors/bundle"
 	"github.com/supaudit/supaudit/collectors/probe"
-	"github.com/supaudit/supaudit/facts"
 )
 
 // probeResolver resolves probe targets; nil means the system resolver.
@@ -61,9 +57,9 @@ func (p *probeFlags) source() string {
 	return "probe"
 }
 
-// collect probes the targets and returns their snapshot; an interrupted
-// run (Ctrl-C) still returns what was collected, marked incomplete.
-func (p *probeFlags) collect(ctx context.Context, e *env) (*facts.Snapshot, error) {
+// collector is the network probe the flags ask for. An interrupted run
+// (Ctrl-C) still returns what was collected, marked incomplete.
+func (p *probeFlags) collector(e *env) (*probe.Collector, error) {
 	if p.concurrency < 1 || p.concurrency > 4096 {
 		return nil, usageError(fmt.Errorf("--concurrency %d: want 1-4096", p.concurrency))
 	}
@@ -117,111 +113,64 @@ func (p *probeFlags) collect(ctx context.Context, e *env) (*facts.Snapshot, erro
 		CAFile:         caFile,
 		Now:            e.now,
 	}
+	c := &probe.Collector{Targets: targets, Options: opts, Inventory: inv, Site: site, Label: p.source()}
+	var bar *progressbar.ProgressBar
 	if !p.quiet && isTerminal(e.stderr) {
-		bar := progressbar.NewOptions(len(targets),
+		bar = progressbar.NewOptions(len(targets),
 			progressbar.OptionSetWriter(e.stderr),
 			progressbar.OptionSetDescription("probing"),
 			progressbar.OptionShowCount(),
 			progressbar.OptionClearOnFinish(),
 			progressbar.OptionThrottle(100*time.Millisecond),
 		)
-		opts.Progress = func(done, _ int) { _ = bar.Set(done) }
-		defer func() { _ = bar.Finish() }()
+		c.Options.Progress = func(done, _ int) { _ = bar.Set(done) }
 	}
-	start := e.now()
-	res := probe.Run(ctx, targets, opts)
-	id := "probe"
-	if site != nil {
-		id = site.Code + "-probe"
-	}
-	snap := res.Snapshot(id, start)
-	if inv != nil {
-		inv.Declare(site, snap)
-	}
-	if !p.quiet {
-		for _, t := range res.TLS {
-			match := "names"
-			if !t.NameMatches {
-				match = "does NOT name"
+	c.Done = func(res *probe.Result) {
+		if bar != nil {
+			_ = bar.Finish()
+		}
+		if !p.quiet {
+			for _, t := range res.TLS {
+				match := "names"
+				if !t.NameMatches {
+					match = "does NOT name"
+				}
+				trust := "trusted"
+				if !t.Trusted {
+					trust = "NOT trusted"
+				}
+				fmt.Fprintf(e.stderr, "supaudit: %s: %s, %s; certificate %s, %s %s\n", t.Source, t.Protocol, t.Cipher, trust, match, t.ClientName)
 			}
-			trust := "trusted"
-			if !t.Trusted {
-				trust = "NOT trusted"
-			}
-			fmt.Fprintf(e.stderr, "supaudit: %s: %s, %s; certificate %s, %s %s\n", t.Source, t.Protocol, t.Cipher, trust, match, t.ClientName)
+		}
+		if !res.Run.Complete {
+			fmt.Fprintf(e.stderr, "supaudit: probe interrupted: writing what was collected, marked incomplete\n")
 		}
 	}
-	if !res.Run.Complete {
-		fmt.Fprintf(e.stderr, "supaudit: probe interrupted: writing what was collected, marked incomplete\n")
-	}
-	return snap, nil
+	return c, nil
 }
 
-// collectWith runs the probe and, when b names a bundle, the bundle
-// collector too, merging both into one snapshot (where they disagree the
-// bundle's value is kept and the probe's is listed under conflicts). The
-// snapshot is validated against the facts schema, as for a bundle.
-func (p *probeFlags) collectWith(ctx context.Context, e *env, b *bundleFlags) ([]byte, *facts.Document, error) {
-	var snap *facts.Snapshot
-	name := p.source()
-	if b.bundle != "" {
-		name = b.bundle
-		var err error
-		snap, err = bundle.Collect(ctx, b.bundle, b.options(e))
-		if err != nil {
-			return nil, nil, usageError(err)
-		}
+// inventoryHosts returns the servers of the --inventory file for
+// --winrm-all: the site server and the SUPs.
+func (p *probeFlags) inventoryHosts() ([]string, error) {
+	if p.inventory == "" {
+		return nil, errors.New("--winrm-all needs --inventory FILE")
 	}
-	ps, err := p.collect(ctx, e)
+	inv, err := probe.LoadInventory(p.inventory)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	snap = probe.Merge(snap, ps)
-	if b.id != "" {
-		snap.ID = b.id
-	}
-	for _, c := range snap.Collectors {
-		for _, m := range c.Errors {
-			fmt.Fprintf(e.stderr, "supaudit: collect: %s: %s\n", c.Name, m)
-		}
-	}
-	data, err := json.MarshalIndent(snap, "", "  ")
+	site, err := inv.Site(p.site)
 	if err != nil {
-		return nil, nil, usageError(fmt.Errorf("encode snapshot: %w", err))
+		return nil, err
 	}
-	data = append(data, '\n')
-	doc, err := facts.Parse(name, data)
-	if err != nil {
-		return nil, nil, usageError(fmt.Errorf("collected snapshot does not validate (a collector bug): %w", err))
+	var hosts []string
+	if site.SiteServer != "" {
+		hosts = append(hosts, site.SiteServer)
 	}
-	return data, doc, nil
-}
-
-func init() {
-	// --winrm-all collects from the servers the --inventory file lists.
-	winrmInventoryHosts = func(cmd *cobra.Command) ([]string, error) {
-		path, _ := cmd.Flags().GetString("inventory")
-		if path == "" {
-			return nil, errors.New("--winrm-all needs --inventory FILE")
+	for _, s := range site.SUPs {
+		if !strings.EqualFold(s.FQDN, site.SiteServer) {
+			hosts = append(hosts, s.FQDN)
 		}
-		inv, err := probe.LoadInventory(path)
-		if err != nil {
-			return nil, err
-		}
-		code, _ := cmd.Flags().GetString("site")
-		site, err := inv.Site(code)
-		if err != nil {
-			return nil, err
-		}
-		var hosts []string
-		if site.SiteServer != "" {
-			hosts = append(hosts, site.SiteServer)
-		}
-		for _, s := range site.SUPs {
-			if !strings.EqualFold(s.FQDN, site.SiteServer) {
-				hosts = append(hosts, s.FQDN)
-			}
-		}
-		return hosts, nil
 	}
+	return hosts, nil
 }

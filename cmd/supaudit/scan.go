@@ -2,11 +2,11 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
 
+	"github.com/supaudit/supaudit/audit"
 	"github.com/supaudit/supaudit/report"
 )
 
@@ -53,51 +53,34 @@ func runScan(ctx context.Context, e *env, f *scanFlags) error {
 	if err != nil {
 		return err
 	}
-	post, err := newPostJudge(ctx, &f.checkFlags, e.now().UTC())
+	header := f.header(e, failOn)
+	post, err := audit.NewPost(ctx, f.waivers, "", header.GeneratedAt)
+	if err != nil {
+		return usageError(err)
+	}
+	col, err := f.collect(ctx, e)
 	if err != nil {
 		return err
 	}
-	data, doc, err := f.collect(ctx, e)
-	if err != nil {
-		return err
-	}
-	if ctx.Err() != nil {
-		// Interrupted probe (probe.go): judge and report what was collected.
+	if col.Interrupted {
+		// Interrupted probe: judge and report what was collected.
 		ctx = context.WithoutCancel(ctx)
 	}
 	if f.snapshot != "" {
 		if err := report.WriteFileAtomic(f.snapshot, func(w io.Writer) error {
-			_, err := w.Write(data)
+			_, err := w.Write(col.Data)
 			return err
 		}); err != nil {
 			return usageError(err)
 		}
 	}
-	rs, err := engine.Evaluate(ctx, doc, answers)
-	if err != nil {
-		return usageError(fmt.Errorf("%s: %w", f.label(), err))
-	}
-	snaps := []report.SnapshotResults{post.apply(report.SnapshotResults{ID: doc.Snapshot.ID, File: f.label(), Results: rs})}
-	post.notes(e)
-	rep := report.New(report.Tool{Name: "supaudit", Version: toolVersion()}, e.now(), failOn, snaps, nil)
-	opts := f.reportOptions(e)
-	write := func(w io.Writer) error {
-		r, err := report.Get(f.format, w, opts)
+	judge := &audit.Judge{Engine: engine, Answers: answers}
+	return f.report(ctx, e, header, post, func(emit audit.Emit) []string {
+		snap, err := judge.Document(ctx, col.Doc, col.Source)
 		if err != nil {
-			return err
+			return []string{err.Error()}
 		}
-		return r.Report(ctx, rep)
-	}
-	if f.output != "" {
-		if err := report.WriteFileAtomic(f.output, write); err != nil {
-			return usageError(err)
-		}
-		fmt.Fprintf(e.stderr, "supaudit: wrote %s: %s\n", f.output, rep.Summary)
-	} else if err := write(e.stdout); err != nil {
-		return usageError(err)
-	}
-	if rep.Failed {
-		return errFindings
-	}
-	return nil
+		_ = post.Wrap(emit)(snap)
+		return nil
+	})
 }

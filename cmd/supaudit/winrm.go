@@ -2,8 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,9 +17,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/supaudit/supaudit/collectors/probe"
 	"github.com/supaudit/supaudit/collectors/winrm"
-	"github.com/supaudit/supaudit/facts"
 	"github.com/supaudit/supaudit/report"
 )
 
@@ -30,10 +26,6 @@ const (
 	envWinRMUser     = "SUPAUDIT_WINRM_USER"
 	envWinRMPassword = "SUPAUDIT_WINRM_PASSWORD"
 )
-
-// winrmInventoryHosts returns the servers of the --inventory file for
-// --winrm-all (set in probe.go, which owns the inventory).
-var winrmInventoryHosts func(cmd *cobra.Command) ([]string, error)
 
 // winrmFlags are the WinRM flags of collect and scan (docs/winrm.md).
 type winrmFlags struct {
@@ -129,31 +121,25 @@ func (w *winrmFlags) username(e *env) (string, error) {
 	return "", fmt.Errorf("no WinRM user: set $%s or --winrm-user", envWinRMUser)
 }
 
-// collect gathers the snapshot over WinRM, as bundleFlags.collect does
-// from a bundle.
-func (w *winrmFlags) collect(ctx context.Context, e *env, b *bundleFlags) ([]byte, *facts.Document, error) {
-	if b.bundle != "" {
-		return nil, nil, usageError(errors.New("--bundle and --winrm/--winrm-all exclude each other"))
-	}
+// collector is the WinRM collector the flags ask for (its options,
+// credentials and progress bar).
+func (w *winrmFlags) collector(e *env, b *bundleFlags) (*winrm.Collector, error) {
 	hosts := append([]string(nil), w.hosts...)
 	if w.all {
-		if winrmInventoryHosts == nil {
-			return nil, nil, usageError(errors.New("--winrm-all needs --inventory, which this build does not have; list the servers with --winrm HOST"))
-		}
-		more, err := winrmInventoryHosts(w.cmd)
+		more, err := b.probe.inventoryHosts()
 		if err != nil {
-			return nil, nil, usageError(err)
+			return nil, usageError(err)
 		}
 		hosts = append(hosts, more...)
 	}
 	if w.port < 0 || w.port > 65535 {
-		return nil, nil, usageError(fmt.Errorf("--winrm-port %d: want 1-65535", w.port))
+		return nil, usageError(fmt.Errorf("--winrm-port %d: want 1-65535", w.port))
 	}
 	var targets []winrm.Target
 	for _, h := range hosts {
 		t, err := winrm.ParseTarget(h)
 		if err != nil {
-			return nil, nil, usageError(fmt.Errorf("--winrm: %w", err))
+			return nil, usageError(fmt.Errorf("--winrm: %w", err))
 		}
 		if t.Port == 0 {
 			t.Port = w.port
@@ -161,7 +147,7 @@ func (w *winrmFlags) collect(ctx context.Context, e *env, b *bundleFlags) ([]byt
 		targets = append(targets, t)
 	}
 	if len(targets) == 0 {
-		return nil, nil, usageError(errors.New("--winrm-all: the inventory lists no server"))
+		return nil, usageError(errors.New("--winrm-all: the inventory lists no server"))
 	}
 	opts := winrm.Options{
 		HTTPS: w.https, InsecureSkipVerify: w.insecure, Auth: w.auth,
@@ -177,16 +163,16 @@ func (w *winrmFlags) collect(ctx context.Context, e *env, b *bundleFlags) ([]byt
 	if caFile != "" {
 		pem, err := os.ReadFile(caFile)
 		if err != nil {
-			return nil, nil, usageError(fmt.Errorf("%s: %w", caFlag, errors.Unwrap(err)))
+			return nil, usageError(fmt.Errorf("%s: %w", caFlag, errors.Unwrap(err)))
 		}
 		opts.CAPEM = pem
 	}
 	var err error
 	if opts.User, err = w.username(e); err != nil {
-		return nil, nil, usageError(err)
+		return nil, usageError(err)
 	}
 	if opts.Password, err = w.password(e); err != nil {
-		return nil, nil, usageError(err)
+		return nil, usageError(err)
 	}
 	if isTerminal(e.stderr) {
 		bar := progressbar.NewOptions(len(targets)*len(winrm.Commands),
@@ -200,44 +186,17 @@ func (w *winrmFlags) collect(ctx context.Context, e *env, b *bundleFlags) ([]byt
 		}
 		defer bar.Finish()
 	}
-	res, err := winrm.Collect(ctx, targets, opts)
-	if res != nil && w.saveBundle != "" && len(res.Evidence) > 0 {
-		if serr := saveEvidence(w.saveBundle, res.Evidence); serr != nil {
-			return nil, nil, usageError(serr)
-		}
-		fmt.Fprintf(e.stderr, "supaudit: saved the raw evidence to %s\n", w.saveBundle)
-	}
-	if err != nil {
-		return nil, nil, usageError(err)
-	}
-	snap := res.Snapshot
-	for _, c := range snap.Collectors {
-		for _, m := range c.Errors {
-			fmt.Fprintf(e.stderr, "supaudit: collect: %s\n", m)
+	c := &winrm.Collector{Targets: targets, Options: opts}
+	if w.saveBundle != "" {
+		c.SaveEvidence = func(fsys fs.FS) error {
+			if err := saveEvidence(w.saveBundle, fsys); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stderr, "supaudit: saved the raw evidence to %s\n", w.saveBundle)
+			return nil
 		}
 	}
-	if b.probe.enabled() {
-		// --probe/--inventory too: the network's view (and the inventory's
-		// declarations) merged in, as with --bundle (probe.go).
-		ps, err := b.probe.collect(ctx, e)
-		if err != nil {
-			return nil, nil, err
-		}
-		snap = probe.Merge(snap, ps)
-		if b.id != "" {
-			snap.ID = b.id
-		}
-	}
-	data, err := json.MarshalIndent(snap, "", "  ")
-	if err != nil {
-		return nil, nil, usageError(fmt.Errorf("encode snapshot: %w", err))
-	}
-	data = append(data, '\n')
-	doc, err := facts.Parse("winrm", data)
-	if err != nil {
-		return nil, nil, usageError(fmt.Errorf("collected snapshot does not validate (a collector bug): %w", err))
-	}
-	return data, doc, nil
+	return c, nil
 }
 
 // saveEvidence writes the evidence files below dir, each atomically.
@@ -270,22 +229,4 @@ func saveEvidence(dir string, fsys fs.FS) error {
 		}
 	}
 	return nil
-}
-
-// label names what was collected, for reports and messages: the bundle
-// folder, else the WinRM servers, else what was probed.
-func (b *bundleFlags) label() string {
-	switch {
-	case b.bundle != "":
-		return b.bundle
-	case b.winrm.enabled():
-		hosts := b.winrm.hosts
-		if b.winrm.all {
-			hosts = append(append([]string(nil), hosts...), b.probe.source())
-		}
-		return "winrm:" + strings.Join(hosts, ",")
-	case b.probe.enabled():
-		return b.probe.source()
-	}
-	return ""
 }

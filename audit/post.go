@@ -1,0 +1,79 @@
+package audit
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/supaudit/supaudit/report"
+	"github.com/supaudit/supaudit/waivers"
+)
+
+// Post is what a run does to each judged snapshot after the policies and
+// before the report: apply waivers, and keep the run for --history.
+type Post struct {
+	waivers []waivers.Waiver
+	file    string
+	at      time.Time
+	outcome *waivers.Outcome
+	history string
+	kept    []report.SnapshotResults
+}
+
+// NewPost loads the waivers file (none when empty) for a run at time at;
+// historyDir, when set, is where Record keeps the run.
+func NewPost(ctx context.Context, waiverFile, historyDir string, at time.Time) (*Post, error) {
+	p := &Post{at: at, history: historyDir, file: waiverFile}
+	if waiverFile != "" {
+		ws, err := waivers.Load(ctx, waiverFile)
+		if err != nil {
+			return nil, err
+		}
+		p.waivers = ws
+		p.outcome = waivers.NewOutcome(len(ws))
+	}
+	return p, nil
+}
+
+// Apply waives one snapshot's results.
+func (p *Post) Apply(s report.SnapshotResults) report.SnapshotResults {
+	s.Results = waivers.Apply(p.waivers, s.ID, s.Results, p.at, p.outcome)
+	return s
+}
+
+// Wrap returns an Emit that applies waivers and keeps the snapshot for
+// --history before calling emit. Call it from one goroutine.
+func (p *Post) Wrap(emit Emit) Emit {
+	return func(s report.SnapshotResults) error {
+		s = p.Apply(s)
+		if p.history != "" {
+			p.kept = append(p.kept, s)
+		}
+		return emit(s)
+	}
+}
+
+// Notes are the waivers that named no result of the run (a typo in step or
+// subject, or a host that is gone), one line each.
+func (p *Post) Notes() []string {
+	if p.outcome == nil {
+		return nil
+	}
+	var notes []string
+	for i, w := range p.waivers {
+		if p.outcome.Matched[i] == 0 {
+			notes = append(notes, fmt.Sprintf("waivers %s: waivers[%d] (%s) names no result of this run", p.file, i, w.Label()))
+		}
+	}
+	return notes
+}
+
+// Record keeps the run in the history directory and returns the file it
+// wrote; it does nothing (and returns "") without one.
+func (p *Post) Record(ctx context.Context, h report.Header, tr report.Trailer) (string, error) {
+	if p.history == "" {
+		return "", nil
+	}
+	r := report.New(h.Tool, h.GeneratedAt, h.FailOn, p.kept, tr.Errors)
+	return report.WriteHistory(ctx, p.history, r)
+}
