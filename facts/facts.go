@@ -48,10 +48,18 @@ type Snapshot struct {
 
 // CollectorRun records one collector's contribution to a snapshot.
 type CollectorRun struct {
-	Name     string   `json:"name"`
-	Version  string   `json:"version,omitempty"`
-	Complete bool     `json:"complete"`
-	Errors   []string `json:"errors,omitempty"`
+	Name    string `json:"name"`
+	Version string `json:"version,omitempty"`
+	// Complete is false when the collector could not read some of its
+	// sources (Errors says which).
+	Complete bool `json:"complete"`
+	// Errors are the sources (file:line, host) the collector could not read.
+	Errors []string `json:"errors,omitempty"`
+	// Warnings are parts of sources that were read that the collector
+	// skipped (for example an unreadable line of a site control file,
+	// "file:line: what"); the facts from the rest of the source stand, and
+	// a fact the skipped part might have given is unknown, not false.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Provenance says where a fact came from.

@@ -75,6 +75,7 @@ type builder struct {
 	collector   Collector
 	opts        Options
 	errs        []string
+	warns       []string
 	site        facts.Site
 	servers     []*facts.Server
 	byName      map[string]*facts.Server // lower-case FQDN and short name
@@ -293,6 +294,9 @@ func (b *builder) collectServer(ev *Evidence) {
 			b.errs = append(b.errs, err.Error())
 			b.sitectrl = append(b.sitectrl, scf{ev: ev, e: e, host: host})
 		} else {
+			for _, w := range f.Warnings {
+				b.warns = append(b.warns, w.Error())
+			}
 			b.sitectrl = append(b.sitectrl, scf{ev: ev, e: e, f: f, host: host})
 		}
 	} else if isSiteServer || m.hasRole("site_server") {
@@ -787,15 +791,46 @@ func (b *builder) readSync(ev *Evidence, host string) {
 	}
 }
 
-func boolProp(p *sitectrl.Property) (bool, bool) {
-	if p == nil {
-		return false, false
+// dwordProp reads a DWORD property of the site control file. A property
+// that is absent gives ok=false and no reason; one whose value does not read
+// as a DWORD gives ok=false and the reason, with its line.
+func dwordProp(pr *sitectrl.Property) (n uint32, ok bool, reason string) {
+	if pr == nil {
+		return 0, false, ""
 	}
-	return p.DWord != 0, p.DWordRaw != ""
+	n, err := pr.DWord()
+	if err != nil {
+		return 0, false, err.Error()
+	}
+	return n, true, ""
+}
+
+// boolProp reads a 0/1 DWORD property; any other value is unreadable.
+func boolProp(pr *sitectrl.Property) (v, ok bool, reason string) {
+	n, ok, reason := dwordProp(pr)
+	if !ok {
+		return false, false, reason
+	}
+	if n > 1 {
+		return false, false, fmt.Sprintf("%s DWORD value %d is not 0 or 1", pr.Name, n)
+	}
+	return n == 1, true, ""
+}
+
+// skipped says, for an unknown reason, how many lines of the site control
+// file could not be read (they might have held what is missing).
+func skipped(f *sitectrl.File) string {
+	if len(f.Warnings) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; %d lines of the file could not be read (see the collector warnings)", len(f.Warnings))
 }
 
 // applySiteControl turns the site control file's SUP roles, the
-// SMS_WSUS_CONFIGURATION_MANAGER component and the site mode into facts.
+// SMS_WSUS_CONFIGURATION_MANAGER component and the site mode into facts. A
+// property whose value does not read gives an unknown fact at its line; a
+// missing component or role block gives unknown facts that say so, never
+// false ones.
 func (b *builder) applySiteControl(c scf) {
 	src := c.ev.source(c.e)
 	p := func(line int) facts.Provenance { return b.prov(c.host, src, line) }
@@ -810,21 +845,30 @@ func (b *builder) applySiteControl(c scf) {
 	}
 	if comp := c.f.Component(rule.Component); comp != nil && comp.Property(rule.Property) != nil {
 		pr := comp.Property(rule.Property)
-		mode := "mixed"
-		if pr.DWord&rule.NativeMask != 0 {
-			mode = "native"
+		if n, ok, why := dwordProp(pr); ok {
+			mode := "mixed"
+			if n&rule.NativeMask != 0 {
+				mode = "native"
+			}
+			setFact(&b.site.Mode, mode, p(pr.Line))
+		} else {
+			setUnknown(&b.site.Mode, why+"; the site mode is not guessed", p(pr.Line))
 		}
-		setFact(&b.site.Mode, mode, p(pr.Line))
 	} else {
-		setUnknown(&b.site.Mode, fmt.Sprintf("no PROPERTY <%s> in component %s of the site control file; where ConfigMgr 2007 stores the site mode is not verified (set site_mode= in the site server's manifest.txt)", rule.Property, rule.Component), p(0))
+		setUnknown(&b.site.Mode, fmt.Sprintf("no PROPERTY <%s> in component %s of the site control file; where ConfigMgr 2007 stores the site mode is not verified (set site_mode= in the site server's manifest.txt)%s", rule.Property, rule.Component, skipped(c.f)), p(0))
 	}
 	// Active SUP.
 	activeName, activeLine := "", 0
+	activeWhy := ""
 	wcm := c.f.Component(componentWCM)
 	if wcm != nil {
 		if pr := wcm.Property(propDefaultWSUS); pr != nil && strings.TrimSpace(pr.String) != "" {
 			activeName, activeLine = strings.TrimSpace(pr.String), pr.Line
+		} else {
+			activeWhy = fmt.Sprintf("no %s property in the %s component of the site control file (line %d)%s", propDefaultWSUS, componentWCM, wcm.Line, skipped(c.f))
 		}
+	} else {
+		activeWhy = fmt.Sprintf("the site control file has no %s component, which names the active software update point%s", componentWCM, skipped(c.f))
 	}
 	inetName, inetLine := "", 0
 	inetProp := b.opts.InternetSUPProperty
@@ -861,13 +905,18 @@ func (b *builder) applySiteControl(c scf) {
 		}
 		r := s.SUP
 		setFact(&r.Present, true, p(blk.Line))
-		inf, infOK := boolProp(blk.Property("IsINF"))
-		intra, intraOK := boolProp(blk.Property("IsIntranet"))
+		infProp, intraProp := blk.Property("IsINF"), blk.Property("IsIntranet")
+		inf, infOK, infWhy := boolProp(infProp)
+		intra, intraOK, intraWhy := boolProp(intraProp)
 		acceptsLine := blk.Line
-		if pr := blk.Property("IsINF"); pr != nil {
-			acceptsLine = pr.Line
+		if infProp != nil {
+			acceptsLine = infProp.Line
 		}
 		switch {
+		case infWhy != "":
+			setUnknown(&r.Accepts, infWhy, p(infProp.Line))
+		case intraWhy != "":
+			setUnknown(&r.Accepts, intraWhy, p(intraProp.Line))
 		case infOK && intraOK && inf && intra:
 			setFact(&r.Accepts, facts.AcceptsBoth, p(acceptsLine))
 		case infOK && inf:
@@ -881,16 +930,23 @@ func (b *builder) applySiteControl(c scf) {
 			name string
 			dst  **facts.Fact[int]
 		}{{"WSUSIISPort", &r.HTTPPort}, {"WSUSIISSSLPort", &r.HTTPSPort}} {
-			if pr := blk.Property(pp.name); pr != nil {
-				if pr.DWord >= 1 && pr.DWord <= 65535 {
-					setFact(pp.dst, int(pr.DWord), p(pr.Line))
-				} else {
-					setUnknown(pp.dst, fmt.Sprintf("%s %q is not a TCP port", pp.name, pr.DWordRaw), p(pr.Line))
-				}
+			pr := blk.Property(pp.name)
+			n, ok, why := dwordProp(pr)
+			switch {
+			case why != "":
+				setUnknown(pp.dst, why, p(pr.Line))
+			case ok && n >= 1 && n <= 65535:
+				setFact(pp.dst, int(n), p(pr.Line))
+			case ok:
+				setUnknown(pp.dst, fmt.Sprintf("%s %d is not a TCP port (1-65535)", pp.name, n), p(pr.Line))
 			}
 		}
 		if pr := blk.Property("SSLWSUS"); pr != nil {
-			setFact(&r.SSL, pr.DWord != 0, p(pr.Line))
+			if v, ok, why := boolProp(pr); ok {
+				setFact(&r.SSL, v, p(pr.Line))
+			} else {
+				setUnknown(&r.SSL, why, p(pr.Line))
+			}
 		}
 		// Internet-based: named by the component property, or (when no
 		// such property exists) inferred from a role that accepts only
@@ -917,8 +973,19 @@ func (b *builder) applySiteControl(c scf) {
 				setFact(&r.Active, false, p(activeLine))
 			}
 		} else if r.Active == nil {
-			setUnknown(&r.Active, fmt.Sprintf("no %s property in the %s component of the site control file", propDefaultWSUS, componentWCM), p(0))
+			line := 0
+			if wcm != nil {
+				line = wcm.Line
+			}
+			setUnknown(&r.Active, activeWhy, p(line))
 		}
+	}
+	// A file without any SUP role block: whether a site system has the
+	// role is unknown (the block may be in a part that could not be read,
+	// or the file may not be the site's), never false.
+	noRoles := ""
+	if len(roles) == 0 {
+		noRoles = fmt.Sprintf("the site control file has no %q role block%s", sitectrl.RoleSoftwareUpdatePoint, skipped(c.f))
 	}
 	// The named active SUP without a role block.
 	if activeName != "" && reFQDN.MatchString(activeName) {
@@ -928,7 +995,11 @@ func (b *builder) applySiteControl(c scf) {
 				s.SUP = &facts.SUPRole{}
 			}
 			setFact(&s.SUP.Active, true, p(activeLine))
-			setFact(&s.SUP.Present, false, p(0))
+			if noRoles != "" {
+				setUnknown(&s.SUP.Present, fmt.Sprintf("%s names %s as the active software update point, but %s", propDefaultWSUS, activeName, noRoles), p(activeLine))
+			} else {
+				setFact(&s.SUP.Present, false, p(0))
+			}
 			roles[s] = true
 		}
 	}
@@ -940,7 +1011,14 @@ func (b *builder) applySiteControl(c scf) {
 		if s.SUP == nil {
 			s.SUP = &facts.SUPRole{}
 		}
-		setFact(&s.SUP.Present, false, p(0))
+		if noRoles != "" {
+			setUnknown(&s.SUP.Present, noRoles, p(0))
+			if activeName == "" {
+				setUnknown(&s.SUP.Active, activeWhy, p(0))
+			}
+		} else {
+			setFact(&s.SUP.Present, false, p(0))
+		}
 	}
 }
 
@@ -1062,7 +1140,7 @@ func (b *builder) finish(bundleName string) *facts.Snapshot {
 		Schema:      facts.SchemaV1,
 		ID:          id,
 		CollectedAt: at.UTC(),
-		Collectors:  []facts.CollectorRun{{Name: b.collector.Name, Version: b.collector.Version, Complete: len(b.errs) == 0, Errors: b.errs}},
+		Collectors:  []facts.CollectorRun{{Name: b.collector.Name, Version: b.collector.Version, Complete: len(b.errs) == 0, Errors: b.errs, Warnings: b.warns}},
 		Site:        b.site,
 		Servers:     servers,
 		Sync:        b.sync,

@@ -1,7 +1,7 @@
 // Package sitectrl parses the ConfigMgr 2007 / SMS site control file
 // (sitectrl.ct0) into a generic tree of blocks.
 //
-// Grammar (sources in /work/shared/domain-facts.md §4):
+// Grammar (sources in docs/sources.md, "Site control file"):
 //
 //   - "The site control file ... is an ASCII text file (Sitectrl.ct0) that
 //     contains the configuration of each site" (ConfigMgr 2007 SDK "About the
@@ -15,9 +15,21 @@
 //     BEGIN_FILE_DEFINITION come from the SMS 1.x/2.0 Resource Guide
 //     (techshelps.github.io/MSDN/BORES/D9/S3D59.HTM); that ConfigMgr 2007
 //     keeps them is believed, NOT verified.
+//   - Microsoft's SMS 2.0 KB excerpts separate positional groups on one line
+//     by white space and spell the keyword "Property" (KB Q277745:
+//     "<Client Properties> <3>", "Property <Bin\i386\Wuser.exe><Client
+//     Program><><2>"), so keywords are compared case-insensitively and white
+//     space between groups is allowed.
+//
+// The parser is tolerant: it keeps every block it can read and reports each
+// line it cannot read as a Warning (file:line), instead of failing the whole
+// file. NUL bytes and DOS end-of-file marks (Ctrl-Z) padding a line or the
+// end of the file are ignored. Parse fails only when the input holds nothing
+// that reads as a site control file.
 //
 // The parser does not know block keywords: any BEGIN_X ... END_X pair is a
-// Block with Keyword "X"; any other "WORD <a><b>" line is a Directive.
+// Block with Keyword "X" (upper case); any other "WORD <a><b>" line is a
+// Directive.
 package sitectrl
 
 import (
@@ -33,11 +45,15 @@ import (
 // site control files are a few hundred KB to a few MB.
 const DefaultMaxFileSize int64 = 64 << 20
 
-// MaxDepth caps block nesting; deeper input is rejected.
+// MaxDepth caps block nesting; deeper blocks are skipped with a warning.
 const MaxDepth = 64
 
+// MaxWarnings caps the warnings kept for one file; the last one counts the
+// lines not reported.
+const MaxWarnings = 100
+
 // RoleSoftwareUpdatePoint is the site-system role name of a software update
-// point (SMS_SCI_SysResUse RoleName, domain-facts §4).
+// point (SMS_SCI_SysResUse RoleName; docs/sources.md).
 const RoleSoftwareUpdatePoint = "SMS Software Update Point"
 
 // File is a parsed site control file.
@@ -50,6 +66,9 @@ type File struct {
 	Blocks []*Block
 	// Directives are keyword lines found outside any block.
 	Directives []Directive
+	// Warnings are the lines that could not be read, in file order, each
+	// "file:line: what"; at most MaxWarnings.
+	Warnings []*ParseError
 }
 
 // Header is the first line of a site control file.
@@ -62,9 +81,11 @@ type Header struct {
 
 // Block is a BEGIN_X ... END_X section.
 type Block struct {
-	// Keyword is X of BEGIN_X, e.g. "CLIENT_COMPONENT", "PROPERTY_LIST".
+	// Keyword is X of BEGIN_X in upper case, e.g. "CLIENT_COMPONENT",
+	// "PROPERTY_LIST".
 	Keyword string
-	// Line and EndLine are the lines of BEGIN_X and END_X.
+	// Line and EndLine are the lines of BEGIN_X and END_X; EndLine is 0
+	// when the block is never closed (a warning says so).
 	Line, EndLine int
 	// Values are the positional <...> values directly in this block, in
 	// order; a line holding several groups yields several values.
@@ -95,18 +116,46 @@ type Property struct {
 	Type string
 	// String is the third field (the string value).
 	String string
-	// DWord is the fourth field parsed as a decimal (negative numbers wrap
-	// to uint32); 0 if empty or unparsable, see DWordRaw.
-	DWord uint32
-	// DWordRaw is the fourth field as written.
+	// DWordRaw is the fourth field as written; DWord reads it.
 	DWordRaw string
 	// Line is where the PROPERTY line is written.
 	Line int
 }
 
+// DWord returns the fourth field as an unsigned 32-bit number. It fails
+// (naming the property and the text) when the field is empty, not a decimal
+// number, negative or above 4294967295: such a value is never guessed.
+func (p *Property) DWord() (uint32, error) {
+	raw := strings.TrimSpace(p.DWordRaw)
+	if raw == "" {
+		return 0, fmt.Errorf("%s has no DWORD value", p.Name)
+	}
+	n, err := strconv.ParseUint(raw, 10, 32)
+	if err != nil {
+		why := "is not a decimal number"
+		switch {
+		case strings.HasPrefix(raw, "-"):
+			why = "is negative"
+		case isDigits(raw):
+			why = "is out of the DWORD range 0-4294967295"
+		}
+		return 0, fmt.Errorf("%s DWORD value %q %s", p.Name, clip(raw), why)
+	}
+	return uint32(n), nil
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
 // Directive is a "KEYWORD <a><b>..." line other than PROPERTY.
 type Directive struct {
-	// Keyword is the leading word, e.g. "SITE_KEY_FLAGS".
+	// Keyword is the leading word in upper case, e.g. "SITE_KEY_FLAGS".
 	Keyword string
 	// Values are the <...> groups that follow it.
 	Values []string
@@ -136,7 +185,13 @@ func ParseWithOptions(r io.Reader, name string, opt Options) (*File, error) {
 	return ParseBytes(raw, name)
 }
 
-// ParseBytes parses an in-memory site control file (no size cap).
+// padding is what is trimmed from both ends of every line: white space, NUL
+// (files padded with zero bytes) and Ctrl-Z (the DOS end-of-file mark).
+const padding = " \t\r\n\v\f\x00\x1a"
+
+// ParseBytes parses an in-memory site control file (no size cap). It fails
+// only when nothing in raw reads as a site control file (no header and no
+// block); otherwise every unreadable line is in File.Warnings.
 func ParseBytes(raw []byte, name string) (*File, error) {
 	var text string
 	switch enc, n := textenc.Detect(raw); enc {
@@ -145,106 +200,196 @@ func ParseBytes(raw []byte, name string) (*File, error) {
 	default:
 		text = string(raw[n:])
 	}
-	f := &File{Name: name}
-	errf := func(line int, format string, args ...any) error {
-		return &ParseError{File: name, Line: line, Msg: fmt.Sprintf(format, args...)}
-	}
-	var stack []*Block
+	p := &parser{f: &File{Name: name}}
 	for i, l := range strings.Split(text, "\n") {
-		lineNo := i + 1
-		l = strings.TrimSpace(l)
-		if l == "" {
-			continue
-		}
-		var cur *Block
-		if len(stack) > 0 {
-			cur = stack[len(stack)-1]
-		}
-		switch {
-		case strings.HasPrefix(l, "SITE CONTROL FILE"):
-			if f.Header != nil || cur != nil || len(f.Blocks) > 0 {
-				return nil, errf(lineNo, "unexpected header line")
-			}
-			vals, err := brackets(strings.TrimSpace(l[len("SITE CONTROL FILE"):]))
-			if err != nil || len(vals) != 2 {
-				return nil, errf(lineNo, "malformed header %q, want SITE CONTROL FILE [build][syntax]", clip(l))
-			}
-			f.Header = &Header{Build: vals[0], Syntax: vals[1], Line: lineNo}
-		case strings.HasPrefix(l, "BEGIN_"):
-			kw := l[len("BEGIN_"):]
-			if !isKeyword(kw) {
-				return nil, errf(lineNo, "malformed block start %q", clip(l))
-			}
-			if len(stack) >= MaxDepth {
-				return nil, errf(lineNo, "blocks nested deeper than %d", MaxDepth)
-			}
-			b := &Block{Keyword: kw, Line: lineNo, Parent: cur}
-			if cur != nil {
-				cur.Children = append(cur.Children, b)
-			} else {
-				f.Blocks = append(f.Blocks, b)
-			}
-			stack = append(stack, b)
-		case strings.HasPrefix(l, "END_"):
-			kw := l[len("END_"):]
-			if cur == nil {
-				return nil, errf(lineNo, "%s without BEGIN_%s", clip(l), clip(kw))
-			}
-			if kw != cur.Keyword {
-				return nil, errf(lineNo, "%s does not close BEGIN_%s (line %d)", clip(l), cur.Keyword, cur.Line)
-			}
-			cur.EndLine = lineNo
-			stack = stack[:len(stack)-1]
-		case l[0] == '<':
-			if cur == nil {
-				return nil, errf(lineNo, "value outside any block")
-			}
-			vals, err := angles(l)
-			if err != nil {
-				return nil, errf(lineNo, "%v", err)
-			}
-			for _, v := range vals {
-				cur.Values = append(cur.Values, Value{Text: v, Line: lineNo})
-			}
-		default:
-			kw, rest, _ := strings.Cut(l, " ")
-			if !isKeyword(kw) {
-				return nil, errf(lineNo, "unexpected line %q", clip(l))
-			}
-			var vals []string
-			if rest = strings.TrimSpace(rest); rest != "" {
-				var err error
-				if vals, err = angles(rest); err != nil {
-					return nil, errf(lineNo, "unexpected line %q: %v", clip(l), err)
-				}
-			}
-			if kw == "PROPERTY" {
-				if cur == nil {
-					return nil, errf(lineNo, "PROPERTY outside any block")
-				}
-				if len(vals) != 4 {
-					return nil, errf(lineNo, "PROPERTY has %d fields, want <Name><Type><String><DWord>", len(vals))
-				}
-				p := Property{Name: vals[0], Type: vals[1], String: vals[2], DWordRaw: vals[3], Line: lineNo}
-				if n, err := strconv.ParseInt(vals[3], 10, 64); err == nil {
-					p.DWord = uint32(n)
-				}
-				cur.Properties = append(cur.Properties, p)
-				continue
-			}
-			d := Directive{Keyword: kw, Values: vals, Line: lineNo}
-			if cur != nil {
-				cur.Directives = append(cur.Directives, d)
-			} else {
-				f.Directives = append(f.Directives, d)
-			}
-		}
+		p.line(i+1, strings.Trim(l, padding))
 	}
-	if len(stack) > 0 {
-		b := stack[len(stack)-1]
-		return nil, errf(b.Line, "BEGIN_%s is never closed", b.Keyword)
+	p.end()
+	f := p.f
+	if f.Header == nil && len(f.Blocks) == 0 {
+		if p.unread == 0 && len(f.Directives) == 0 {
+			return nil, &ParseError{File: name, Msg: "empty: no site control file content"}
+		}
+		if p.unread == 0 {
+			return nil, &ParseError{File: name, Line: f.Directives[0].Line, Msg: "not a site control file: no BEGIN_ block or SITE CONTROL FILE header"}
+		}
+		first := p.firstBad
+		return nil, &ParseError{File: name, Line: first.Line, Msg: fmt.Sprintf("not a site control file: no BEGIN_ block or SITE CONTROL FILE header, %d unreadable lines (first: %s)", p.unread, first.Msg)}
 	}
 	return f, nil
+}
+
+type parser struct {
+	f        *File
+	stack    []*Block
+	skip     int // depth of blocks being skipped beyond MaxDepth
+	unread   int // lines that could not be read
+	firstBad ParseError
+}
+
+func (p *parser) warn(line int, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if p.unread == 0 {
+		p.firstBad = ParseError{File: p.f.Name, Line: line, Msg: msg}
+	}
+	p.unread++
+	switch n := len(p.f.Warnings); {
+	case n < MaxWarnings-1:
+		p.f.Warnings = append(p.f.Warnings, &ParseError{File: p.f.Name, Line: line, Msg: msg})
+	case n == MaxWarnings-1:
+		p.f.Warnings = append(p.f.Warnings, &ParseError{File: p.f.Name, Line: line, Msg: "further unreadable lines are not reported"})
+	}
+}
+
+func (p *parser) cur() *Block {
+	if len(p.stack) == 0 {
+		return nil
+	}
+	return p.stack[len(p.stack)-1]
+}
+
+// keyword splits a line into its leading word (upper-cased) and the rest.
+func keyword(l string) (kw, rest string) {
+	i := strings.IndexAny(l, " \t<[")
+	if i < 0 {
+		return strings.ToUpper(l), ""
+	}
+	return strings.ToUpper(l[:i]), strings.TrimLeft(l[i:], " \t")
+}
+
+func (p *parser) line(n int, l string) {
+	if l == "" {
+		return
+	}
+	cur := p.cur()
+	kw, rest := keyword(l)
+	if p.skip > 0 {
+		switch {
+		case strings.HasPrefix(kw, "BEGIN_"):
+			p.skip++
+		case strings.HasPrefix(kw, "END_"):
+			p.skip--
+		}
+		return
+	}
+	switch {
+	case l[0] != '<' && strings.HasPrefix(strings.ToUpper(l), "SITE CONTROL FILE"):
+		if p.f.Header != nil || cur != nil || len(p.f.Blocks) > 0 {
+			p.warn(n, "header line %q after the start of the file", clip(l))
+			return
+		}
+		vals, err := brackets(strings.TrimLeft(l[len("SITE CONTROL FILE"):], " \t"))
+		if err != nil || len(vals) != 2 {
+			p.warn(n, "malformed header %q, want SITE CONTROL FILE [build][syntax]", clip(l))
+			return
+		}
+		p.f.Header = &Header{Build: vals[0], Syntax: vals[1], Line: n}
+	case strings.HasPrefix(kw, "BEGIN_"):
+		bk := kw[len("BEGIN_"):]
+		if !isKeyword(bk) || rest != "" {
+			p.warn(n, "malformed block start %q", clip(l))
+			return
+		}
+		if len(p.stack) >= MaxDepth {
+			p.warn(n, "blocks nested deeper than %d; BEGIN_%s skipped up to its END_%s", MaxDepth, bk, bk)
+			p.skip = 1
+			return
+		}
+		b := &Block{Keyword: bk, Line: n, Parent: cur}
+		if cur != nil {
+			cur.Children = append(cur.Children, b)
+		} else {
+			p.f.Blocks = append(p.f.Blocks, b)
+		}
+		p.stack = append(p.stack, b)
+	case strings.HasPrefix(kw, "END_"):
+		ek := kw[len("END_"):]
+		if rest != "" {
+			p.warn(n, "malformed block end %q", clip(l))
+			return
+		}
+		if cur == nil {
+			p.warn(n, "%s without BEGIN_%s", clip(l), clip(ek))
+			return
+		}
+		// Close up to the innermost open block with this keyword; the
+		// blocks inside it were never closed.
+		for i := len(p.stack) - 1; i >= 0; i-- {
+			if p.stack[i].Keyword != ek {
+				continue
+			}
+			for j := len(p.stack) - 1; j > i; j-- {
+				p.warn(p.stack[j].Line, "BEGIN_%s is not closed before END_%s (line %d)", p.stack[j].Keyword, ek, n)
+			}
+			p.stack[i].EndLine = n
+			p.stack = p.stack[:i]
+			return
+		}
+		p.warn(n, "%s does not close BEGIN_%s (line %d)", clip(l), cur.Keyword, cur.Line)
+	case l[0] == '<':
+		if cur == nil {
+			p.warn(n, "value outside any block")
+			return
+		}
+		vals, err := angles(l)
+		if err != nil {
+			p.warn(n, "%v", err)
+			return
+		}
+		for _, v := range vals {
+			cur.Values = append(cur.Values, Value{Text: v, Line: n})
+		}
+	default:
+		if !isKeyword(kw) || rest == "" {
+			p.warn(n, "unexpected line %q", clip(l))
+			return
+		}
+		var vals []string
+		if rest != "" {
+			var err error
+			if vals, err = angles(rest); err != nil {
+				p.warn(n, "unexpected line %q: %v", clip(l), err)
+				return
+			}
+		}
+		if kw == "PROPERTY" {
+			p.property(n, cur, rest, vals)
+			return
+		}
+		d := Directive{Keyword: kw, Values: vals, Line: n}
+		if cur != nil {
+			cur.Directives = append(cur.Directives, d)
+		} else {
+			p.f.Directives = append(p.f.Directives, d)
+		}
+	}
+}
+
+func (p *parser) property(n int, cur *Block, rest string, vals []string) {
+	if cur == nil {
+		p.warn(n, "PROPERTY outside any block")
+		return
+	}
+	if len(vals) != 4 {
+		// White space inside a string value ("<a> <b>") may have split
+		// it: the strict reading (groups only where "><" touch) decides.
+		if strict, err := groupsStrict(rest, '<', '>'); err == nil && len(strict) == 4 {
+			vals = strict
+		} else {
+			p.warn(n, "PROPERTY has %d fields, want <Name><Type><String><DWord>", len(vals))
+			return
+		}
+	}
+	cur.Properties = append(cur.Properties, Property{Name: vals[0], Type: vals[1], String: vals[2], DWordRaw: vals[3], Line: n})
+}
+
+// end closes the blocks left open at the end of the file, with a warning
+// each; their content is kept.
+func (p *parser) end() {
+	for i := len(p.stack) - 1; i >= 0; i-- {
+		p.warn(p.stack[i].Line, "BEGIN_%s is never closed", p.stack[i].Keyword)
+	}
+	p.stack = nil
 }
 
 func clip(s string) string {
@@ -254,45 +399,60 @@ func clip(s string) string {
 	return s
 }
 
-// isKeyword reports whether s looks like an upper-case keyword
-// (A-Z, 0-9, '_').
+// isKeyword reports whether s looks like a keyword (letters of either
+// case, digits, '_'); callers upper-case it.
 func isKeyword(s string) bool {
 	if s == "" {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
 			return false
 		}
 	}
 	return true
 }
 
-// angles splits "<a><b>...<z>" into its values. A value ends at a '>' that
-// is followed by '<' or by the end of the line, so a lone '>' inside a value
+// angles splits "<a><b>...<z>" (white space allowed between groups) into
+// its values. A value ends at a '>' that is followed by '<' (after optional
+// white space) or by the end of the line, so a lone '>' inside a value
 // (possible in string properties) is kept.
-func angles(s string) ([]string, error) { return groups(s, '<', '>') }
+func angles(s string) ([]string, error) { return groups(s, '<', '>', true) }
 
-func brackets(s string) ([]string, error) { return groups(s, '[', ']') }
+func brackets(s string) ([]string, error) { return groups(s, '[', ']', true) }
 
-func groups(s string, open, close byte) ([]string, error) {
+// groupsStrict splits groups only where they touch ("><"), so that a value
+// may hold "> <".
+func groupsStrict(s string, open, close byte) ([]string, error) { return groups(s, open, close, false) }
+
+func groups(s string, open, close byte, spaced bool) ([]string, error) {
 	var out []string
-	sep := string([]byte{close, open})
 	for s != "" {
 		if s[0] != open {
 			return nil, fmt.Errorf("expected %q at %q", open, clip(s))
 		}
-		if i := strings.Index(s[1:], sep); i >= 0 {
-			out = append(out, s[1:1+i])
-			s = s[1+i+1:]
-			continue
+		end := -1 // index of the closing byte of this group
+		for i := 1; i < len(s); i++ {
+			if s[i] != close {
+				continue
+			}
+			j := i + 1
+			if spaced {
+				for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
+					j++
+				}
+			}
+			if j == len(s) || s[j] == open {
+				end = i
+				break
+			}
 		}
-		if s[len(s)-1] != close || len(s) < 2 {
+		if end < 0 {
 			return nil, fmt.Errorf("unterminated %q group in %q", open, clip(s))
 		}
-		out = append(out, s[1:len(s)-1])
-		break
+		out = append(out, s[1:end])
+		s = strings.TrimLeft(s[end+1:], " \t")
 	}
 	return out, nil
 }
@@ -347,7 +507,7 @@ func (f *File) Component(name string) *Block {
 //
 // The section keyword ConfigMgr 2007 uses for site-system roles is NOT
 // verified: the SMS Provider log shows the item type "System Resource
-// Usage" and item name "<NALPath>,<RoleName>" (domain-facts §4), suggesting
+// Usage" and item name "<NALPath>,<RoleName>" (docs/sources.md), suggesting
 // BEGIN_SYSTEM_RESOURCE_USAGE, but no verbatim 2007 block was found. So any
 // BEGIN_ keyword is accepted and the role name is looked for among the
 // positional values.
@@ -378,7 +538,7 @@ func (b *Block) Property(name string) *Property {
 // Directive returns the block's first directive with the keyword kw, or nil.
 func (b *Block) Directive(kw string) *Directive {
 	for i := range b.Directives {
-		if b.Directives[i].Keyword == kw {
+		if strings.EqualFold(b.Directives[i].Keyword, kw) {
 			return &b.Directives[i]
 		}
 	}
@@ -391,7 +551,7 @@ func (b *Block) SiteKeyFlags() (int64, bool) {
 	if d == nil || len(d.Values) != 1 {
 		return 0, false
 	}
-	n, err := strconv.ParseInt(d.Values[0], 10, 64)
+	n, err := strconv.ParseInt(strings.TrimSpace(d.Values[0]), 10, 64)
 	return n, err == nil
 }
 
@@ -454,8 +614,8 @@ func ParseListItem(s string) (typ, name, value string, ok bool) {
 
 // NAL is a parsed Network Abstraction Layer path, e.g.
 // ["Display=\\SUP01.contoso.com\"]MSWNET:["SMS_SITE=ABC"]\\SUP01.contoso.com\
-// (form verified from the SMS Provider log / SMS_SCI_SysResUse.NALPath,
-// domain-facts §4).
+// (form verified from the SMS Provider log / SMS_SCI_SysResUse.NALPath;
+// docs/sources.md).
 type NAL struct {
 	// Raw is the input.
 	Raw string

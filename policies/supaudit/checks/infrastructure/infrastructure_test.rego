@@ -19,6 +19,15 @@ test_no_active_sup_fails if {
 	"fail" in t.statuses(rs, "SUP-04")
 }
 
+test_active_unknown_is_not_a_fail if {
+	s := t.set_sup(t.sup, "active", t.unknown("the site control file has no SMS_WSUS_CONFIGURATION_MANAGER component"))
+	rs := infra.results with input as t.snapshot([t.site_server, s])
+	t.statuses(rs, "SUP-04") == {"unknown"}
+	some r in rs
+	r.step == "SUP-04"
+	contains(r.message, "no SMS_WSUS_CONFIGURATION_MANAGER component")
+}
+
 test_no_role_facts_unknown if {
 	bare := object.remove(t.sup, ["sup"])
 	rs := infra.results with input as t.snapshot([t.site_server, bare])
