@@ -7,7 +7,6 @@ import (
 	"fmt"
 
 	"github.com/supaudit/supaudit/collectors"
-	"github.com/supaudit/supaudit/collectors/probe"
 	"github.com/supaudit/supaudit/facts"
 )
 
@@ -50,7 +49,7 @@ func Collect(ctx context.Context, cs []collectors.Collector, opts CollectOptions
 		if err != nil {
 			return nil, err
 		}
-		snap = probe.Merge(snap, s)
+		snap = facts.Merge(snap, s)
 	}
 	if opts.ID != "" {
 		snap.ID = opts.ID

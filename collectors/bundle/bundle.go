@@ -88,12 +88,13 @@ func (o Options) maxEntries() int {
 	return DefaultMaxZipEntries
 }
 
-func (o Options) maxFile() int64 { return o.extract().MaxFile() }
+func (o Options) maxFile() int64 { return o.Extract().MaxFile() }
 
-func (o Options) maxTotal() int64 { return o.extract().MaxTotal() }
+func (o Options) maxTotal() int64 { return o.Extract().MaxTotal() }
 
-// extract is the extractor's share of the options.
-func (o Options) extract() extract.Options {
+// Extract is the evidence extractor's share of the options (all but
+// MaxZipEntries).
+func (o Options) Extract() extract.Options {
 	return extract.Options{MaxFileSize: o.MaxFileSize, MaxTotalSize: o.MaxTotalSize, ID: o.ID, CollectedAt: o.CollectedAt, Now: o.Now, SiteMode: o.SiteMode, InternetSUPProperty: o.InternetSUPProperty}
 }
 
@@ -116,7 +117,7 @@ func openDir(ctx context.Context, dir, name string, opts Options) (*evidence, er
 // `logs\WCM.log` (a zip unpacked by a tool that kept the Windows
 // separators) is indexed as logs/WCM.log.
 func indexFS(ctx context.Context, fsys fs.FS, name string, opts Options) (*evidence, error) {
-	ev := &evidence{Evidence: extract.NewEvidence(name, opts.extract())}
+	ev := &evidence{Evidence: extract.NewEvidence(name, opts.Extract())}
 	count := 0
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -257,7 +258,7 @@ func openZip(ctx context.Context, file, name string, opts Options) (ev *evidence
 			}
 		}
 	}
-	ev = &evidence{Evidence: extract.NewEvidence(name, opts.extract())}
+	ev = &evidence{Evidence: extract.NewEvidence(name, opts.Extract())}
 	for _, it := range items {
 		zf := it.zf
 		ev.Add(strings.TrimPrefix(it.rel, prefix), int64(zf.UncompressedSize64), func() (io.ReadCloser, error) { return zf.Open() })
@@ -339,5 +340,5 @@ func build(ctx context.Context, evs []*evidence, errs []string, name string, opt
 	for i, ev := range evs {
 		xs[i] = ev.Evidence
 	}
-	return extract.Build(ctx, extract.Collector{Name: CollectorName, Version: Version}, xs, errs, name, opts.extract())
+	return extract.Build(ctx, extract.Collector{Name: CollectorName, Version: Version}, xs, errs, name, opts.Extract())
 }

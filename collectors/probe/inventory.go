@@ -205,12 +205,12 @@ func (inv *Inventory) Declare(s *InventorySite, snap *facts.Snapshot) {
 	snap.Site.Code = facts.Known(strings.ToUpper(s.Code), prov(""))
 	if s.SiteServer != "" {
 		snap.Site.SiteServer = facts.Known(s.SiteServer, prov(""))
-		if serverIndex(snap, s.SiteServer) < 0 {
+		if snap.ServerIndex(s.SiteServer) < 0 {
 			snap.Servers = append(snap.Servers, facts.Server{FQDN: s.SiteServer})
 		}
 	}
 	for _, sup := range s.SUPs {
-		i := serverIndex(snap, sup.FQDN)
+		i := snap.ServerIndex(sup.FQDN)
 		if i < 0 {
 			snap.Servers = append(snap.Servers, facts.Server{FQDN: sup.FQDN})
 			i = len(snap.Servers) - 1
@@ -218,7 +218,7 @@ func (inv *Inventory) Declare(s *InventorySite, snap *facts.Snapshot) {
 		srv := &snap.Servers[i]
 		p := prov(sup.FQDN)
 		if sup.InternetFQDN != "" {
-			srv.InternetFQDN = Merge1(srv.InternetFQDN, facts.Known(sup.InternetFQDN, p), nil)
+			srv.InternetFQDN = facts.MergeFact(srv.InternetFQDN, facts.Known(sup.InternetFQDN, p), nil)
 		}
 		role := &facts.SUPRole{
 			Present:       facts.Known(true, p),
@@ -230,21 +230,12 @@ func (inv *Inventory) Declare(s *InventorySite, snap *facts.Snapshot) {
 			role.HTTPPort = facts.Known(sup.Ports.HTTP, p)
 			role.HTTPSPort = facts.Known(sup.Ports.HTTPS, p)
 		}
-		srv.SUP = mergeRole(srv.SUP, role)
+		srv.SUP = facts.MergeRole(srv.SUP, role)
 		if sup.WebSite != "" {
 			if srv.WSUS == nil {
 				srv.WSUS = &facts.WSUS{}
 			}
-			srv.WSUS.WebSite = Merge1(srv.WSUS.WebSite, facts.Known(sup.WebSite, p), nil)
+			srv.WSUS.WebSite = facts.MergeFact(srv.WSUS.WebSite, facts.Known(sup.WebSite, p), nil)
 		}
 	}
-}
-
-func serverIndex(snap *facts.Snapshot, fqdn string) int {
-	for i := range snap.Servers {
-		if strings.EqualFold(strings.TrimSuffix(snap.Servers[i].FQDN, "."), strings.TrimSuffix(fqdn, ".")) {
-			return i
-		}
-	}
-	return -1
 }

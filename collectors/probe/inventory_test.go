@@ -83,36 +83,3 @@ func FuzzParseInventory(f *testing.F) {
 		}
 	})
 }
-
-func TestMerge(t *testing.T) {
-	ev := facts.Provenance{Collector: "bundle", Host: "sup01.corp.example", Source: "registry/wsus.reg"}
-	pr := facts.Provenance{Collector: "probe", Host: "sup01.corp.example", Source: "http://sup01.corp.example:80/Selfupdate/wuident.cab"}
-	base := &facts.Snapshot{ID: "ABC-bundle", Servers: []facts.Server{{
-		FQDN:  "SUP01.corp.example",
-		WSUS:  &facts.WSUS{Port: facts.Known(8530, ev), Version: facts.Known("3.2.7600.226", ev)},
-		Ports: []facts.PortCheck{{Port: 8530, Reachable: facts.UnknownFact[bool]("not in the log", ev)}},
-	}}}
-	add := &facts.Snapshot{ID: "probe", Collectors: []facts.CollectorRun{{Name: "probe", Complete: true}}, Servers: []facts.Server{
-		{FQDN: "sup01.corp.example", WSUS: &facts.WSUS{Port: facts.Known(80, pr), WebSite: facts.Known("default", pr)},
-			Ports: []facts.PortCheck{{Port: 8530, Reachable: facts.Known(false, pr)}, {Port: 80, Reachable: facts.Known(true, pr)}}},
-		{FQDN: "sup02.corp.example"},
-	}}
-	m := Merge(base, add)
-	if m.ID != "ABC-bundle" || len(m.Servers) != 2 || len(m.Collectors) != 1 {
-		t.Fatalf("merged = %+v", m)
-	}
-	w := m.Servers[0].WSUS
-	if v, _ := w.Port.Get(); v != 8530 || len(w.Port.Conflicts) != 1 || w.Port.Conflicts[0].Value != 80 || w.Port.Conflicts[0].Provenance != pr {
-		t.Errorf("port = %+v, want 8530 with the probe's 80 as a conflict", w.Port)
-	}
-	if v, _ := w.WebSite.Get(); v != "default" {
-		t.Errorf("web_site = %+v, want the probe's", w.WebSite)
-	}
-	ps := m.Servers[0].Ports
-	if len(ps) != 2 || ps[0].Reachable.Provenance != pr {
-		t.Errorf("ports = %+v: a known probe fact replaces an unknown one", ps)
-	}
-	if Merge(nil, add) != add || Merge(base, nil) != base {
-		t.Error("Merge with nil")
-	}
-}

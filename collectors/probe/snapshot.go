@@ -17,8 +17,8 @@ func (r Result) Snapshot(id string, at time.Time) *facts.Snapshot {
 		Collectors:  []facts.CollectorRun{r.Run},
 	}
 	for _, s := range r.Servers {
-		if i := serverIndex(&facts.Snapshot{Servers: servers}, s.FQDN); i >= 0 {
-			mergeServer(&servers[i], s)
+		if i := (&facts.Snapshot{Servers: servers}).ServerIndex(s.FQDN); i >= 0 {
+			facts.MergeServer(&servers[i], s)
 			continue
 		}
 		servers = append(servers, s)

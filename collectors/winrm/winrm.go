@@ -1,9 +1,10 @@
 // Package winrm is the WinRM collector: it runs the read-only evidence
 // reads of Commands on each server through WS-Management (WinRM, HTTP 5985
 // or HTTPS 5986, NTLM or Basic authentication) and hands what comes back,
-// as an in-memory evidence bundle, to the bundle collector's parsers and
-// fact extraction (bundle.CollectFS). The evidence can be kept in the
-// bundle layout (Result.Evidence) for the audit trail.
+// one folder of files per server, to the evidence extractor
+// (collectors/evidence/extract), which attributes every fact to "winrm".
+// The evidence can be kept in the bundle layout (Result.Evidence) for the
+// audit trail.
 //
 // Everything is bounded: a connect timeout, a per-request timeout, a
 // per-host deadline, a cap on each command's output and each response,
@@ -12,12 +13,13 @@
 package winrm
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"path"
-	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,6 +28,7 @@ import (
 	"time"
 
 	"github.com/supaudit/supaudit/collectors/bundle"
+	"github.com/supaudit/supaudit/collectors/evidence/extract"
 	"github.com/supaudit/supaudit/facts"
 	"github.com/supaudit/supaudit/internal/clock"
 )
@@ -85,7 +88,8 @@ type Options struct {
 	Concurrency int
 	// MaxOutput caps one command's standard output.
 	MaxOutput int64
-	// Bundle is passed to bundle.CollectFS (limits, ID, SiteMode...).
+	// Bundle holds the evidence extractor's options (Extract: limits, ID,
+	// SiteMode...), as for the bundle collector.
 	Bundle bundle.Options
 	// Progress, when set, is called after each command on each host
 	// (from several goroutines at once).
@@ -262,12 +266,10 @@ func Collect(ctx context.Context, targets []Target, opts Options) (*Result, erro
 		copy(msgs, errs)
 		return res, fmt.Errorf("winrm: no host could be collected:\n  %s", strings.Join(msgs, "\n  "))
 	}
-	bopts := opts.Bundle
-	snap, err := bundle.CollectFS(ctx, res.Evidence, "winrm", bopts)
+	snap, err := extractSnapshot(ctx, res.Evidence, &opts)
 	if err != nil {
 		return res, fmt.Errorf("winrm: %v", err)
 	}
-	relabel(snap, opts.Bundle.ID)
 	if len(errs) > 0 {
 		sort.Strings(errs)
 		c := &snap.Collectors[0]
@@ -278,63 +280,38 @@ func Collect(ctx context.Context, targets []Target, opts Options) (*Result, erro
 	return res, nil
 }
 
-// relabel marks every fact and the collector run as the WinRM collector's
-// and names the snapshot "<site code>-winrm" unless an ID was given.
-func relabel(snap *facts.Snapshot, id string) {
-	setCollector(reflect.ValueOf(snap).Elem())
-	for i := range snap.Collectors {
-		if snap.Collectors[i].Name == bundle.CollectorName {
-			snap.Collectors[i].Name, snap.Collectors[i].Version = CollectorName, Version
-		}
+// extractSnapshot hands the evidence of each host folder to the evidence
+// extractor, which attributes every fact to this collector. Hosts are
+// taken in folder order; the snapshot is named "<site code>-winrm"
+// unless an ID was given, else "winrm".
+func extractSnapshot(ctx context.Context, files fstest.MapFS, opts *Options) (*facts.Snapshot, error) {
+	xopts := opts.Bundle.Extract()
+	byHost := map[string]*extract.Evidence{}
+	var hosts []string
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
 	}
-	if id == "" {
-		if code, ok := snap.Site.Code.Get(); ok {
-			snap.ID = strings.ToLower(code) + "-winrm"
-		} else {
-			snap.ID = "winrm"
+	sort.Strings(names)
+	for _, name := range names {
+		dir, rel, ok := strings.Cut(name, "/")
+		if !ok {
+			continue
 		}
+		ev := byHost[dir]
+		if ev == nil {
+			ev = extract.NewEvidence(dir, xopts)
+			byHost[dir] = ev
+			hosts = append(hosts, dir)
+		}
+		data := files[name].Data
+		ev.Add(rel, int64(len(data)), func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
 	}
-}
-
-var provType = reflect.TypeOf(facts.Provenance{})
-
-// setCollector walks v and sets Collector of every facts.Provenance that
-// the bundle collector wrote.
-func setCollector(v reflect.Value) {
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if !v.IsNil() {
-			setCollector(v.Elem())
-		}
-	case reflect.Struct:
-		if v.Type() == provType {
-			if f := v.FieldByName("Collector"); f.CanSet() && f.String() == bundle.CollectorName {
-				f.SetString(CollectorName)
-			}
-			return
-		}
-		for i := 0; i < v.NumField(); i++ {
-			if v.Type().Field(i).IsExported() {
-				setCollector(v.Field(i))
-			}
-		}
-	case reflect.Slice, reflect.Array:
-		for i := 0; i < v.Len(); i++ {
-			setCollector(v.Index(i))
-		}
-	case reflect.Map:
-		for _, k := range v.MapKeys() {
-			e := v.MapIndex(k)
-			if e.Kind() == reflect.Pointer {
-				setCollector(e)
-				continue
-			}
-			c := reflect.New(e.Type()).Elem()
-			c.Set(e)
-			setCollector(c)
-			v.SetMapIndex(k, c)
-		}
+	evs := make([]*extract.Evidence, len(hosts))
+	for i, h := range hosts {
+		evs[i] = byHost[h]
 	}
+	return extract.Build(ctx, extract.Collector{Name: CollectorName, Version: Version}, evs, nil, CollectorName, xopts)
 }
 
 // redact removes the password from a message, belt and braces: no error

@@ -1,17 +1,15 @@
-package probe
+package facts
 
 import (
 	"reflect"
 	"strings"
-
-	"github.com/supaudit/supaudit/facts"
 )
 
-// Merge1 combines two observations of one fact. The first known value is
+// MergeFact combines two observations of one fact. The first known value is
 // kept; a second known value that differs is kept under Conflicts, so that
-// the policies report both (facts.Fact). A known fact replaces an unknown
+// the policies report both (Fact). A known fact replaces an unknown
 // one. equal compares values; nil means reflect.DeepEqual.
-func Merge1[T any](a, b *facts.Fact[T], equal func(x, y T) bool) *facts.Fact[T] {
+func MergeFact[T any](a, b *Fact[T], equal func(x, y T) bool) *Fact[T] {
 	if equal == nil {
 		equal = func(x, y T) bool { return reflect.DeepEqual(x, y) }
 	}
@@ -25,7 +23,7 @@ func Merge1[T any](a, b *facts.Fact[T], equal func(x, y T) bool) *facts.Fact[T] 
 	case b.Value == nil:
 		return a
 	}
-	add := func(v T, p facts.Provenance) {
+	add := func(v T, p Provenance) {
 		if equal(*a.Value, v) {
 			return
 		}
@@ -34,7 +32,7 @@ func Merge1[T any](a, b *facts.Fact[T], equal func(x, y T) bool) *facts.Fact[T] 
 				return
 			}
 		}
-		a.Conflicts = append(a.Conflicts, facts.Observation[T]{Value: v, Provenance: p})
+		a.Conflicts = append(a.Conflicts, Observation[T]{Value: v, Provenance: p})
 	}
 	add(*b.Value, b.Provenance)
 	for _, c := range b.Conflicts {
@@ -46,15 +44,15 @@ func Merge1[T any](a, b *facts.Fact[T], equal func(x, y T) bool) *facts.Fact[T] 
 // certEqual compares certificates by thumbprint when both have one, else
 // by subject, issuer and validity; whether the chain was verified is not
 // part of a certificate's identity.
-func certEqual(x, y facts.Certificate) bool {
+func certEqual(x, y Certificate) bool {
 	if x.Thumbprint != "" && y.Thumbprint != "" {
 		return strings.EqualFold(x.Thumbprint, y.Thumbprint)
 	}
 	return x.Subject == y.Subject && x.Issuer == y.Issuer && x.NotBefore.Equal(y.NotBefore) && x.NotAfter.Equal(y.NotAfter)
 }
 
-func mergeCert(a, b *facts.Fact[facts.Certificate]) *facts.Fact[facts.Certificate] {
-	m := Merge1(a, b, certEqual)
+func mergeCert(a, b *Fact[Certificate]) *Fact[Certificate] {
+	m := MergeFact(a, b, certEqual)
 	// The same certificate seen in evidence (trust not checked) and by a
 	// handshake (trust checked): keep the verification result.
 	if m != nil && a != nil && b != nil && m == a && a.Value != nil && b.Value != nil &&
@@ -64,36 +62,38 @@ func mergeCert(a, b *facts.Fact[facts.Certificate]) *facts.Fact[facts.Certificat
 	return m
 }
 
-func mergeRole(a, b *facts.SUPRole) *facts.SUPRole {
+// MergeRole merges two observations of a server's SUP role, fact by fact
+// (MergeFact), and returns the result (a, or b when a is nil).
+func MergeRole(a, b *SUPRole) *SUPRole {
 	if a == nil {
 		return b
 	}
 	if b == nil {
 		return a
 	}
-	a.Present = Merge1(a.Present, b.Present, nil)
-	a.Active = Merge1(a.Active, b.Active, nil)
-	a.InternetBased = Merge1(a.InternetBased, b.InternetBased, nil)
-	a.Accepts = Merge1(a.Accepts, b.Accepts, nil)
-	a.HTTPPort = Merge1(a.HTTPPort, b.HTTPPort, nil)
-	a.HTTPSPort = Merge1(a.HTTPSPort, b.HTTPSPort, nil)
-	a.SSL = Merge1(a.SSL, b.SSL, nil)
+	a.Present = MergeFact(a.Present, b.Present, nil)
+	a.Active = MergeFact(a.Active, b.Active, nil)
+	a.InternetBased = MergeFact(a.InternetBased, b.InternetBased, nil)
+	a.Accepts = MergeFact(a.Accepts, b.Accepts, nil)
+	a.HTTPPort = MergeFact(a.HTTPPort, b.HTTPPort, nil)
+	a.HTTPSPort = MergeFact(a.HTTPSPort, b.HTTPSPort, nil)
+	a.SSL = MergeFact(a.SSL, b.SSL, nil)
 	return a
 }
 
-func mergeWSUS(a, b *facts.WSUS) *facts.WSUS {
+func mergeWSUS(a, b *WSUS) *WSUS {
 	if a == nil {
 		return b
 	}
 	if b == nil {
 		return a
 	}
-	a.InstallType = Merge1(a.InstallType, b.InstallType, nil)
-	a.Version = Merge1(a.Version, b.Version, nil)
-	a.WebSite = Merge1(a.WebSite, b.WebSite, nil)
-	a.Port = Merge1(a.Port, b.Port, nil)
-	a.SSLPort = Merge1(a.SSLPort, b.SSLPort, nil)
-	a.UsingSSL = Merge1(a.UsingSSL, b.UsingSSL, nil)
+	a.InstallType = MergeFact(a.InstallType, b.InstallType, nil)
+	a.Version = MergeFact(a.Version, b.Version, nil)
+	a.WebSite = MergeFact(a.WebSite, b.WebSite, nil)
+	a.Port = MergeFact(a.Port, b.Port, nil)
+	a.SSLPort = MergeFact(a.SSLPort, b.SSLPort, nil)
+	a.UsingSSL = MergeFact(a.UsingSSL, b.UsingSSL, nil)
 	a.Certificate = mergeCert(a.Certificate, b.Certificate)
 	for k, f := range b.SSLRequired {
 		key := k
@@ -103,23 +103,25 @@ func mergeWSUS(a, b *facts.WSUS) *facts.WSUS {
 			}
 		}
 		if a.SSLRequired == nil {
-			a.SSLRequired = map[string]*facts.Fact[bool]{}
+			a.SSLRequired = map[string]*Fact[bool]{}
 		}
-		a.SSLRequired[key] = Merge1(a.SSLRequired[key], f, nil)
+		a.SSLRequired[key] = MergeFact(a.SSLRequired[key], f, nil)
 	}
 	return a
 }
 
-func mergeServer(a *facts.Server, b facts.Server) {
-	a.InternetFQDN = Merge1(a.InternetFQDN, b.InternetFQDN, nil)
-	a.Resolves = Merge1(a.Resolves, b.Resolves, nil)
+// MergeServer adds the facts of b, an observation of the same server, to
+// a: fact by fact (MergeFact), ports matched by number.
+func MergeServer(a *Server, b Server) {
+	a.InternetFQDN = MergeFact(a.InternetFQDN, b.InternetFQDN, nil)
+	a.Resolves = MergeFact(a.Resolves, b.Resolves, nil)
 	a.WSUS = mergeWSUS(a.WSUS, b.WSUS)
-	a.SUP = mergeRole(a.SUP, b.SUP)
+	a.SUP = MergeRole(a.SUP, b.SUP)
 	for _, p := range b.Ports {
 		found := false
 		for i := range a.Ports {
 			if a.Ports[i].Port == p.Port {
-				a.Ports[i].Reachable = Merge1(a.Ports[i].Reachable, p.Reachable, nil)
+				a.Ports[i].Reachable = MergeFact(a.Ports[i].Reachable, p.Reachable, nil)
 				found = true
 				break
 			}
@@ -134,7 +136,7 @@ func mergeServer(a *facts.Server, b facts.Server) {
 // nil): servers are matched by FQDN without regard to case; where both
 // know a fact and disagree, base's value is kept and add's goes under
 // Conflicts. base's id and collection time are kept.
-func Merge(base, add *facts.Snapshot) *facts.Snapshot {
+func Merge(base, add *Snapshot) *Snapshot {
 	if base == nil {
 		return add
 	}
@@ -142,15 +144,15 @@ func Merge(base, add *facts.Snapshot) *facts.Snapshot {
 		return base
 	}
 	base.Collectors = append(base.Collectors, add.Collectors...)
-	base.Site.Code = Merge1(base.Site.Code, add.Site.Code, func(x, y string) bool { return strings.EqualFold(x, y) })
-	base.Site.ConfigMgrVersion = Merge1(base.Site.ConfigMgrVersion, add.Site.ConfigMgrVersion, nil)
-	base.Site.Mode = Merge1(base.Site.Mode, add.Site.Mode, nil)
-	base.Site.SiteServer = Merge1(base.Site.SiteServer, add.Site.SiteServer, func(x, y string) bool {
+	base.Site.Code = MergeFact(base.Site.Code, add.Site.Code, func(x, y string) bool { return strings.EqualFold(x, y) })
+	base.Site.ConfigMgrVersion = MergeFact(base.Site.ConfigMgrVersion, add.Site.ConfigMgrVersion, nil)
+	base.Site.Mode = MergeFact(base.Site.Mode, add.Site.Mode, nil)
+	base.Site.SiteServer = MergeFact(base.Site.SiteServer, add.Site.SiteServer, func(x, y string) bool {
 		return strings.EqualFold(strings.TrimSuffix(x, "."), strings.TrimSuffix(y, "."))
 	})
 	for _, s := range add.Servers {
-		if i := serverIndex(base, s.FQDN); i >= 0 {
-			mergeServer(&base.Servers[i], s)
+		if i := base.ServerIndex(s.FQDN); i >= 0 {
+			MergeServer(&base.Servers[i], s)
 		} else {
 			base.Servers = append(base.Servers, s)
 		}
@@ -163,4 +165,15 @@ func Merge(base, add *facts.Snapshot) *facts.Snapshot {
 	}
 	base.Answers = append(base.Answers, add.Answers...)
 	return base
+}
+
+// ServerIndex is the index in s.Servers of the server named fqdn (without
+// regard to case or a trailing dot), or -1.
+func (s *Snapshot) ServerIndex(fqdn string) int {
+	for i := range s.Servers {
+		if strings.EqualFold(strings.TrimSuffix(s.Servers[i].FQDN, "."), strings.TrimSuffix(fqdn, ".")) {
+			return i
+		}
+	}
+	return -1
 }
