@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/supaudit/supaudit/report"
 )
 
 const wsus2 = "../../fixtures/snapshots/wsus-2-on-sup.json"
@@ -123,7 +125,7 @@ func TestDiff(t *testing.T) {
 		t.Errorf("diff output lacks the fact, its provenance or the worse verdict:\n%s", out)
 	}
 	code, out, _ = runCLI(t, "diff", worse, compliant, "--format", "json")
-	var d diffOutput
+	var d report.Diff
 	if err := json.Unmarshal([]byte(out), &d); err != nil || code != 0 || d.Worse || d.Kind != "snapshots" || len(d.Facts) == 0 {
 		t.Errorf("diff back to compliant: exit %d, %v, %+v", code, err, d)
 	}

@@ -1,21 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
-	"sort"
-	"strings"
 
-	"github.com/bmatcuk/doublestar/v4"
 	"github.com/spf13/cobra"
-	"sigs.k8s.io/yaml"
 
-	"github.com/supaudit/supaudit/facts"
-	"github.com/supaudit/supaudit/policies"
+	"github.com/supaudit/supaudit/audit"
 )
 
 // expectedSuffix names the file beside a snapshot that holds its expected
@@ -61,42 +52,33 @@ before committing it.`,
 }
 
 func runVerify(ctx context.Context, e *env, pf *policyFlags, dir string, update bool) error {
-	st, err := os.Stat(dir)
-	if err != nil || !st.IsDir() {
-		return usageError(fmt.Errorf("%s: not a directory", dir))
-	}
-	matches, err := doublestar.Glob(os.DirFS(dir), "**/*"+expectedSuffix)
+	expected, snaps, err := audit.Fixtures(dir)
 	if err != nil {
-		return usageError(fmt.Errorf("%s: %w", dir, err))
+		return usageError(err)
 	}
-	if len(matches) == 0 {
-		return usageError(fmt.Errorf("%s: no *%s files found", dir, expectedSuffix))
-	}
-	sort.Strings(matches)
 	engine, err := pf.engine(ctx)
 	if err != nil {
 		return err
 	}
 	failed := 0
-	for _, m := range matches {
-		expPath := filepath.Join(dir, filepath.FromSlash(m))
-		snapPath := strings.TrimSuffix(expPath, expectedSuffix) + ".json"
-		got, err := judgeFixture(ctx, engine, snapPath)
+	for i, expPath := range expected {
+		snapPath := snaps[i]
+		got, err := audit.JudgeFixture(ctx, engine, snapPath)
 		if err != nil {
 			return usageError(err)
 		}
 		if update {
-			if err := writeExpected(expPath, got); err != nil {
+			if err := audit.WriteExpected(expPath, got); err != nil {
 				return usageError(err)
 			}
 			fmt.Fprintf(e.stdout, "updated %s (%d results)\n", expPath, len(got))
 			continue
 		}
-		want, err := readExpected(expPath)
+		want, err := audit.ReadExpected(expPath)
 		if err != nil {
 			return usageError(err)
 		}
-		missing, extra := diffExpectations(want.Results, got)
+		missing, extra := audit.DiffExpectations(want.Results, got)
 		if len(missing) == 0 && len(extra) == 0 {
 			fmt.Fprintf(e.stdout, "ok   %s (%d results)\n", snapPath, len(got))
 			continue
@@ -113,82 +95,9 @@ func runVerify(ctx context.Context, e *env, pf *policyFlags, dir string, update 
 	if update {
 		return nil
 	}
-	fmt.Fprintf(e.stdout, "%d passed, %d failed\n", len(matches)-failed, failed)
+	fmt.Fprintf(e.stdout, "%d passed, %d failed\n", len(expected)-failed, failed)
 	if failed > 0 {
 		return errFindings
 	}
 	return nil
-}
-
-func judgeFixture(ctx context.Context, engine *policies.Engine, path string) ([]expectation, error) {
-	doc, err := facts.LoadFile(path, facts.Options{})
-	if err != nil {
-		return nil, err
-	}
-	rs, err := engine.Evaluate(ctx, doc, nil)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]expectation, 0, len(rs))
-	for _, r := range rs {
-		out = append(out, expectation{Step: r.Step, Status: string(r.Status), Subject: r.Subject})
-	}
-	return out, nil
-}
-
-func readExpected(path string) (*expectedFile, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	js, err := yaml.YAMLToJSON(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	var ef expectedFile
-	dec := json.NewDecoder(bytes.NewReader(js))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&ef); err != nil {
-		return nil, fmt.Errorf("%s: %v (expected description and a results list of {step, status, subject})", path, err)
-	}
-	return &ef, nil
-}
-
-func writeExpected(path string, got []expectation) error {
-	ef := expectedFile{Results: got}
-	if old, err := readExpected(path); err == nil {
-		ef.Description = old.Description
-	}
-	var b bytes.Buffer
-	if ef.Description != "" {
-		d, _ := yaml.Marshal(map[string]string{"description": ef.Description})
-		b.Write(d)
-	}
-	b.WriteString("results:\n")
-	for _, x := range got {
-		fmt.Fprintf(&b, "  - {step: %s, status: %s, subject: %q}\n", x.Step, x.Status, x.Subject)
-	}
-	return os.WriteFile(path, b.Bytes(), 0o644)
-}
-
-// diffExpectations compares two multisets of expectations.
-func diffExpectations(want, got []expectation) (missing, extra []expectation) {
-	count := map[expectation]int{}
-	for _, w := range want {
-		count[w]++
-	}
-	for _, g := range got {
-		if count[g] > 0 {
-			count[g]--
-			continue
-		}
-		extra = append(extra, g)
-	}
-	for _, w := range want {
-		if count[w] > 0 {
-			missing = append(missing, w)
-			count[w]--
-		}
-	}
-	return missing, extra
 }

@@ -1,0 +1,136 @@
+package audit
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+	"sigs.k8s.io/yaml"
+
+	"github.com/supaudit/supaudit/facts"
+	"github.com/supaudit/supaudit/policies"
+)
+
+// ExpectedSuffix names the file beside a snapshot that holds its expected
+// results: site.json -> site.expected.yaml.
+const ExpectedSuffix = ".expected.yaml"
+
+// Expectation is one expected result: the step, the status and the subject.
+type Expectation struct {
+	Step    string `json:"step"`
+	Status  string `json:"status"`
+	Subject string `json:"subject"`
+}
+
+// ExpectedFile is a fixture's expected results.
+type ExpectedFile struct {
+	Description string        `json:"description,omitempty"`
+	Results     []Expectation `json:"results"`
+}
+
+// Fixtures returns the expected-results files under dir, sorted, each with
+// the snapshot beside it (NAME.expected.yaml and NAME.json).
+func Fixtures(dir string) (expected, snapshots []string, err error) {
+	st, err := os.Stat(dir)
+	if err != nil || !st.IsDir() {
+		return nil, nil, fmt.Errorf("%s: not a directory", dir)
+	}
+	matches, err := doublestar.Glob(os.DirFS(dir), "**/*"+ExpectedSuffix)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	if len(matches) == 0 {
+		return nil, nil, fmt.Errorf("%s: no *%s files found", dir, ExpectedSuffix)
+	}
+	sort.Strings(matches)
+	for _, m := range matches {
+		p := filepath.Join(dir, filepath.FromSlash(m))
+		expected = append(expected, p)
+		snapshots = append(snapshots, strings.TrimSuffix(p, ExpectedSuffix)+".json")
+	}
+	return expected, snapshots, nil
+}
+
+// JudgeFixture judges the snapshot at path without answers and returns
+// its results as expectations.
+func JudgeFixture(ctx context.Context, engine *policies.Engine, path string) ([]Expectation, error) {
+	doc, err := facts.LoadFile(path, facts.Options{})
+	if err != nil {
+		return nil, err
+	}
+	rs, err := engine.Evaluate(ctx, doc, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Expectation, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, Expectation{Step: r.Step, Status: string(r.Status), Subject: r.Subject})
+	}
+	return out, nil
+}
+
+// ReadExpected reads an expected-results file.
+func ReadExpected(path string) (*ExpectedFile, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	js, err := yaml.YAMLToJSON(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var ef ExpectedFile
+	dec := json.NewDecoder(bytes.NewReader(js))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&ef); err != nil {
+		return nil, fmt.Errorf("%s: %v (expected description and a results list of {step, status, subject})", path, err)
+	}
+	return &ef, nil
+}
+
+// WriteExpected rewrites an expected-results file with got, keeping its
+// description.
+func WriteExpected(path string, got []Expectation) error {
+	ef := ExpectedFile{Results: got}
+	if old, err := ReadExpected(path); err == nil {
+		ef.Description = old.Description
+	}
+	var b bytes.Buffer
+	if ef.Description != "" {
+		d, _ := yaml.Marshal(map[string]string{"description": ef.Description})
+		b.Write(d)
+	}
+	b.WriteString("results:\n")
+	for _, x := range got {
+		fmt.Fprintf(&b, "  - {step: %s, status: %s, subject: %q}\n", x.Step, x.Status, x.Subject)
+	}
+	return os.WriteFile(path, b.Bytes(), 0o644)
+}
+
+// DiffExpectations compares two multisets of expectations.
+func DiffExpectations(want, got []Expectation) (missing, extra []Expectation) {
+	count := map[Expectation]int{}
+	for _, w := range want {
+		count[w]++
+	}
+	for _, g := range got {
+		if count[g] > 0 {
+			count[g]--
+			continue
+		}
+		extra = append(extra, g)
+	}
+	for _, w := range want {
+		if count[w] > 0 {
+			missing = append(missing, w)
+			count[w]--
+		}
+	}
+	return missing, extra
+}
