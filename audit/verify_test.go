@@ -13,7 +13,9 @@ import (
 )
 
 func TestDiffExpectations(t *testing.T) {
-	x := func(step, status string) Expectation { return Expectation{Step: step, Status: status, Subject: "site A"} }
+	x := func(step, status string) Expectation {
+		return Expectation{Step: step, Status: status, Subject: "site A"}
+	}
 	tests := []struct {
 		name                 string
 		want, got            []Expectation
