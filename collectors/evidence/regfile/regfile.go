@@ -221,6 +221,9 @@ func (p *parser) parse() error {
 		case HeaderV5:
 			p.f.Version = 5
 		default:
+			if key, ok := regQueryOutput(p.lines[p.i:]); ok {
+				return p.errf(p.i+1, "this is reg query output, not a reg export file; export the key with reg export (for example: reg export %q %s)", key, exportName(p.name))
+			}
 			return p.errf(p.i+1, "missing header: want %q or %q, got %q", HeaderV5, HeaderV4, clip(l))
 		}
 		p.i++
@@ -525,4 +528,75 @@ func (k *Key) Value(name string) *Value {
 		}
 	}
 	return nil
+}
+
+// regQueryOutput reports whether lines (from the first non-blank line of a
+// file without a .reg header) look like the output of "reg query" saved to
+// a file: reg.exe prints the key path on a line of its own, then one line
+// per value, "    Name    REG_TYPE    data" (four spaces before each field);
+// the Windows XP / Server 2003 reg.exe starts with "! REG.EXE VERSION 3.0".
+// Sources: docs/sources.md, "reg query output". It returns the first key
+// path found, for the message.
+func regQueryOutput(lines []string) (key string, ok bool) {
+	values := 0
+	banner := false
+	for i, l := range lines {
+		if i >= 64 {
+			break
+		}
+		t := strings.TrimSpace(strings.TrimPrefix(l, "\ufeff"))
+		switch {
+		case t == "":
+		case strings.HasPrefix(strings.ToUpper(t), "! REG.EXE VERSION"):
+			banner = true
+		case isRootKeyPath(t):
+			if key == "" {
+				key = t
+			}
+		case key != "" && (strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t")) && regQueryValueLine(t):
+			values++
+		default:
+			return key, banner && key != ""
+		}
+	}
+	return key, key != "" && (banner || values > 0)
+}
+
+// isRootKeyPath reports whether s is a registry key path starting with a
+// root key name (HKEY_LOCAL_MACHINE\..., HKLM\...), without brackets.
+func isRootKeyPath(s string) bool {
+	root, _, _ := strings.Cut(s, `\`)
+	root = strings.ToUpper(root)
+	if _, ok := rootAliases[root]; ok {
+		return true
+	}
+	for _, full := range rootAliases {
+		if root == full {
+			return true
+		}
+	}
+	return false
+}
+
+// regQueryValueLine reports whether t (trimmed) is "Name  REG_TYPE  data":
+// a REG_ type word after the name, separated by white space.
+func regQueryValueLine(t string) bool {
+	for _, f := range strings.Fields(t)[1:] {
+		if strings.HasPrefix(f, "REG_") && strings.ToUpper(f) == f {
+			return true
+		}
+	}
+	return false
+}
+
+// exportName suggests the file name for reg export: the evidence file's own
+// base name.
+func exportName(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	if name == "" {
+		return "key.reg"
+	}
+	return name
 }

@@ -137,6 +137,10 @@ func TestParseTable(t *testing.T) {
 		}},
 		{name: "no header", input: "[HKEY_LOCAL_MACHINE\\K]\n", wantErr: "t.reg:1: missing header"},
 		{name: "empty", input: "", wantErr: "t.reg:1: missing header: empty file"},
+		{name: "reg query output", input: "\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\X\r\n    A    REG_DWORD    0x1\r\n", wantErr: `t.reg:2: this is reg query output, not a reg export file; export the key with reg export (for example: reg export "HKEY_LOCAL_MACHINE\\SOFTWARE\\X" t.reg)`},
+		{name: "reg query output, short root", input: "HKLM\\SOFTWARE\\X\n\tA\tREG_SZ\tb\n", wantErr: "t.reg:1: this is reg query output"},
+		{name: "a key path alone is not reg query output", input: "HKLM\\SOFTWARE\\X\n", wantErr: "t.reg:1: missing header"},
+		{name: "a key path then other text", input: "HKLM\\SOFTWARE\\X\nhello REG_SZ\n", wantErr: "t.reg:1: missing header"},
 		{name: "value outside key", input: HeaderV5 + "\n\"a\"=\"b\"\n", wantErr: "t.reg:2: value outside"},
 		{name: "bad dword", input: h + `"a"=dword:xyz`, wantErr: "t.reg:4: bad dword"},
 		{name: "dword too long", input: h + `"a"=dword:123456789`, wantErr: "t.reg:4: bad dword"},
@@ -221,4 +225,23 @@ func FuzzParseReg(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestRegQueryOutput: the output of reg query saved in place of a reg export
+// file (reg.exe's layout, and the Windows XP / 2003 reg.exe 3.0 banner) is
+// named as such, with the line it starts on.
+func TestRegQueryOutput(t *testing.T) {
+	for _, tt := range []struct{ file, want string }{
+		{"wsus_setup_reg_query_synthetic.txt", `wsus_setup_reg_query_synthetic.txt:2: this is reg query output, not a reg export file; export the key with reg export (for example: reg export "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Update Services\\Server\\Setup" wsus_setup_reg_query_synthetic.txt)`},
+		{"sms_setup_reg_query_xp_synthetic.txt", `sms_setup_reg_query_xp_synthetic.txt:2: this is reg query output, not a reg export file; export the key with reg export (for example: reg export "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\SMS\\Setup" sms_setup_reg_query_xp_synthetic.txt)`},
+	} {
+		data, err := os.ReadFile(filepath.Join("testdata", tt.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = ParseBytes(data, tt.file)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("%s: err = %v\nwant %s", tt.file, err, tt.want)
+		}
+	}
 }
