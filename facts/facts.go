@@ -64,8 +64,9 @@ type CollectorRun struct {
 
 // Provenance says where a fact came from.
 type Provenance struct {
-	// Collector is the collector that established the fact: bundle, probe,
-	// windows, winrm, or manual for hand-written snapshots.
+	// Collector is the collector that established the fact: bundle, winrm,
+	// probe, inventory (a role an inventory file declares), or manual for
+	// hand-written snapshots.
 	Collector string `json:"collector"`
 	// Host is the server the fact was read from or about.
 	Host string `json:"host,omitempty"`

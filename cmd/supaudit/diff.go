@@ -14,8 +14,6 @@ import (
 	"github.com/supaudit/supaudit/report"
 )
 
-func init() { registerCommand(newDiffCmd) }
-
 type diffFlags struct {
 	policyFlags
 	format  string

@@ -11,8 +11,6 @@ import (
 	"github.com/supaudit/supaudit/report"
 )
 
-func init() { registerCommand(newReportCmd) }
-
 type reportFlags struct {
 	history string
 	format  string

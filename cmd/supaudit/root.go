@@ -24,7 +24,7 @@ const (
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
-// exitError carries an exit code up to run, the only place that decides it.
+// codeError carries an exit code up to run, the only place that decides it.
 type codeError struct {
 	code int
 	err  error
@@ -42,17 +42,8 @@ func (e *codeError) Unwrap() error { return e.err }
 // usageError marks bad flags, arguments or input files (exit 2).
 func usageError(err error) error { return &codeError{code: exitError, err: err} }
 
-// findingsError marks a completed run whose results fail the threshold.
+// errFindings marks a completed run whose results fail the threshold.
 var errFindings = &codeError{code: exitFindings}
-
-// extraCommands are subcommands registered from their own files with
-// registerCommand (in an init function), so that adding a command does not
-// mean editing this file.
-var extraCommands []func(*env) *cobra.Command
-
-func registerCommand(mk func(*env) *cobra.Command) {
-	extraCommands = append(extraCommands, mk)
-}
 
 type env struct {
 	stdin          io.Reader
@@ -87,10 +78,9 @@ and reports, for every step, a verdict and the remediation tied to that step.
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError(fmt.Errorf("%w (see %s --help)", err, c.CommandPath()))
 	})
-	root.AddCommand(newCheckCmd(e), newChecklistCmd(e), newVerifyCmd(e), newVersionCmd(e), newCollectCmd(e), newScanCmd(e))
-	for _, mk := range extraCommands {
-		root.AddCommand(mk(e))
-	}
+	// Every command, in one place.
+	root.AddCommand(newCheckCmd(e), newCollectCmd(e), newScanCmd(e), newDiffCmd(e), newReportCmd(e),
+		newChecklistCmd(e), newVerifyCmd(e), newVersionCmd(e))
 	e.stopProfile = addProfileFlags(root)
 	return root
 }
