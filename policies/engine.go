@@ -314,6 +314,9 @@ func (e *Engine) indexSteps() error {
 			Package:     strings.TrimPrefix(ref.Path.String(), "data."),
 		}
 		st.Severity, _ = a.Custom["severity"].(string)
+		if st.Severity == "" {
+			st.Severity = "medium"
+		}
 		st.MoreInformation, _ = a.Custom["more_information"].(string)
 		st.Manual, _ = a.Custom["manual"].(bool)
 		if ref.Location != nil {
@@ -326,6 +329,62 @@ func (e *Engine) indexSteps() error {
 		e.steps = append(e.steps, st)
 	}
 	sort.Slice(e.steps, func(i, j int) bool { return stepLess(e.steps[i].ID, e.steps[j].ID) })
+	return e.checkStepLiterals()
+}
+
+// checkStepLiterals makes sure that a result object written in a module
+// ({"step": "SUP-08", ...}) names a step that the same module annotates:
+// the step id is the one piece of a step's METADATA a rule repeats, so a
+// copy-paste slip is a compile error, not a result filed under the wrong
+// step.
+func (e *Engine) checkStepLiterals() error {
+	annotated := map[string]map[string]bool{}
+	for _, st := range e.steps {
+		file, _, _ := strings.Cut(st.Location, ":")
+		if annotated[file] == nil {
+			annotated[file] = map[string]bool{}
+		}
+		annotated[file][st.ID] = true
+	}
+	names := make([]string, 0, len(e.compiler.Modules))
+	for name := range e.compiler.Modules {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	stepKey := ast.StringTerm("step")
+	for _, name := range names {
+		m := e.compiler.Modules[name]
+		var bad error
+		ast.WalkTerms(m, func(t *ast.Term) bool {
+			obj, ok := t.Value.(ast.Object)
+			if !ok || bad != nil {
+				return bad != nil
+			}
+			v := obj.Get(stepKey)
+			if v == nil {
+				return false
+			}
+			id, ok := v.Value.(ast.String)
+			if !ok {
+				return false
+			}
+			file := name
+			if t.Location != nil {
+				file = t.Location.File
+			}
+			if !annotated[file][string(id)] {
+				row := 0
+				if t.Location != nil {
+					row = t.Location.Row
+				}
+				bad = fmt.Errorf("policy error: %s:%d: a result for step %s, which this module does not annotate (METADATA custom.id)", file, row, string(id))
+			}
+			return false
+		})
+		if bad != nil {
+			return bad
+		}
+	}
 	return nil
 }
 
@@ -476,8 +535,20 @@ func (e *Engine) decodeResult(v any) (results.Result, error) {
 		b, _ := json.Marshal(v)
 		return r, fmt.Errorf("a policy produced a result without step, subject or message: %s", truncate(string(b), 300))
 	}
-	if _, ok := e.stepByID[r.Step]; !ok {
+	st, ok := e.stepByID[r.Step]
+	if !ok {
 		return r, fmt.Errorf("a policy produced a result for step %q, which has no METADATA annotation with custom.id", r.Step)
+	}
+	// The step's static text comes from its METADATA, read once when the
+	// policies were compiled; a result may still carry its own.
+	if r.Title == "" {
+		r.Title = st.Title
+	}
+	if r.Severity == "" {
+		r.Severity = st.Severity
+	}
+	if r.MoreInformation == "" {
+		r.MoreInformation = st.MoreInformation
 	}
 	if r.Evidence == nil {
 		r.Evidence = []results.Evidence{}

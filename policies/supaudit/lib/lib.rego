@@ -92,10 +92,56 @@ release_name(s) := sprintf("WSUS %d.%d", major_minor(s)) if {
 }
 
 # now_ns is the instant judgements are made at: params.as_of when set, else
-# the snapshot's collected_at.
-now_ns := time.parse_rfc3339_ns(params.as_of) if params.as_of != ""
+# the snapshot's collected_at. It is undefined when that is not an RFC 3339
+# timestamp; the steps that need it then say so.
+now_ns := ns(params.as_of) if params.as_of != ""
 
-now_ns := time.parse_rfc3339_ns(input.collected_at) if params.as_of == ""
+now_ns := ns(input.collected_at) if params.as_of == ""
+
+# ns(ts) is the RFC 3339 timestamp ts as nanoseconds since
+# 1970-01-01T00:00:00Z, for any year from 0000 to 9999: the built-in
+# time.parse_rfc3339_ns fails outside 1678-2262 (an int64 of nanoseconds),
+# and a certificate's notAfter of 9999-12-31T23:59:59Z (RFC 5280's "no
+# well-defined expiration date") or a collection date far in the future
+# are valid dates. Rego numbers are exact integers of any size. Fractions
+# beyond nanoseconds are truncated, as Go's time.Parse does. Undefined when
+# ts is not an RFC 3339 timestamp.
+ns(ts) := n if {
+	[[_, y, mo, d, h, mi, sec, frac, zone]] := regex.find_all_string_submatch_n(`^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$`, ts, 1)
+	days := civil_days(digits(y), digits(mo), digits(d))
+	secs := (((((days * 24) + digits(h)) * 60) + digits(mi)) * 60) + digits(sec)
+	n := ((secs - offset_s(zone)) * 1000000000) + frac_ns(frac)
+}
+
+# digits(s) is a string of 1, 2, 4 or 9 decimal digits as a number
+# ("09" -> 9), without giving to_number a leading zero.
+digits(s) := to_number(concat("", ["1", s])) - digit_base[count(s)]
+
+digit_base := {1: 10, 2: 100, 4: 10000, 9: 1000000000}
+
+frac_ns(frac) := 0 if frac == ""
+
+frac_ns(frac) := digits(substring(concat("", [substring(frac, 1, -1), "000000000"]), 0, 9)) if frac != ""
+
+offset_s(zone) := 0 if upper(zone) == "Z"
+
+offset_s(zone) := ((digits(substring(zone, 1, 2)) * 60) + digits(substring(zone, 4, 2))) * 60 if startswith(zone, "+")
+
+offset_s(zone) := 0 - (((digits(substring(zone, 1, 2)) * 60) + digits(substring(zone, 4, 2))) * 60) if startswith(zone, "-")
+
+# civil_days(y, m, d) is the number of days from 1970-01-01 to the
+# proleptic Gregorian date y-m-d (H. Hinnant's days_from_civil).
+civil_days(y, m, d) := ((era * 146097) + doe) - 719468 if {
+	yy := y - to_number(m <= 2)
+	era := floor(yy / 400)
+	yoe := yy - (era * 400)
+	doy := (floor(((153 * month_index(m)) + 2) / 5) + d) - 1
+	doe := (((yoe * 365) + floor(yoe / 4)) - floor(yoe / 100)) + doy
+}
+
+month_index(m) := m - 3 if m > 2
+
+month_index(m) := m + 9 if m <= 2
 
 now_text := params.as_of if params.as_of != ""
 

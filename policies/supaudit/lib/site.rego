@@ -68,9 +68,24 @@ internet_sup_unknown if {
 	not sup_facts_known
 }
 
-internet_sup_unknown_message := "whether the site has an Internet-based software update point is unknown: no software update point role fact was collected"
+# internet_gate(step) is the one site-level result of an Internet-based
+# step (SUP-09..SUP-12) when the site has no Internet-based SUP
+# (not_applicable) or when whether it has one is unknown; undefined when
+# the site has a candidate, whose results the step's rules give.
+internet_gate(step) := {
+	"step": step,
+	"status": "not_applicable",
+	"subject": site_name,
+	"message": "the site has no Internet-based software update point",
+} if no_internet_sup
 
-internet_sup_unknown_remediation := ["Collect the site control file (sitectrl.ct0) from the site server, which names the active Internet-based software update point."]
+internet_gate(step) := {
+	"step": step,
+	"status": "unknown",
+	"subject": site_name,
+	"message": "whether the site has an Internet-based software update point is unknown: no software update point role fact was collected",
+	"remediation": ["Collect the site control file (sitectrl.ct0) from the site server, which names the active Internet-based software update point."],
+} if internet_sup_unknown
 
 # is_site_server(s) holds when s is the site server.
 is_site_server(s) if same_host(s.fqdn, input.site.site_server.value)

@@ -92,10 +92,11 @@ snapshot(servers) := {
 statuses(rs, step) := {r.status | some r in rs; r.step == step}
 
 # set_wsus / set_sup replace one fact of a server's wsus or sup object.
-set_wsus(s, k, v) := replace(s, "wsus", replace(s.wsus, k, v))
+set_wsus(s, k, v) := put(s, "wsus", put(s.wsus, k, v))
 
-set_sup(s, k, v) := replace(s, "sup", replace(s.sup, k, v))
+set_sup(s, k, v) := put(s, "sup", put(s.sup, k, v))
 
-# replace(obj, key, val) sets obj[key] to val without merging (object.union
-# merges nested objects, so it cannot remove nested keys).
-replace(obj, key, val) := object.union(object.remove(obj, [key]), {key: val})
+# put(obj, key, val) sets obj[key] to val without merging (object.union
+# merges nested objects, so it cannot remove nested keys). (Not named
+# replace: that is a built-in, and a rule must not shadow one.)
+put(obj, key, val) := object.union(object.remove(obj, [key]), {key: val})

@@ -24,14 +24,16 @@ names(ss) := concat(", ", sort([s.fqdn | some s in ss]))
 #   id: SUP-04
 #   severity: high
 #   more_information: Determine the Software Update Point Infrastructure
-sup_04 contains lib.result(rego.metadata.chain(), {
+sup_04 contains {
+	"step": "SUP-04",
 	"status": "pass",
 	"subject": lib.site_name,
 	"message": sprintf("%s is the site's one active software update point", [s.fqdn]),
 	"evidence": [lib.evidence(sprintf("servers[%s].sup.active", [s.fqdn]), s.sup.active)],
-}) if s := lib.active_sup
+} if s := lib.active_sup
 
-sup_04 contains lib.result(rego.metadata.chain(), {
+sup_04 contains {
+	"step": "SUP-04",
 	"status": "fail",
 	"subject": lib.site_name,
 	"message": "no site system is designated as the active software update point",
@@ -40,7 +42,7 @@ sup_04 contains lib.result(rego.metadata.chain(), {
 		"Choose the site system server for the active SUP (the site server or a remote site system with WSUS 3.0).",
 		"In the ConfigMgr console, Site Settings > Component Configuration > Software Update Point Component > General: select Use this server as the active software update point.",
 	],
-}) if {
+} if {
 	lib.sup_facts_known
 	count(lib.active_sups) == 0
 	count(active_unknown) == 0
@@ -68,30 +70,33 @@ sup_04 contains lib.result(rego.metadata.chain(), {
 	count(active_unknown) > 0
 }
 
-sup_04 contains lib.result(rego.metadata.chain(), {
+sup_04 contains {
+	"step": "SUP-04",
 	"status": "unknown",
 	"subject": lib.site_name,
 	"message": "no collected fact says which site system is the active software update point",
 	"remediation": ["Collect the site control file (sitectrl.ct0) from the site server, or add the SUP role facts to the snapshot."],
-}) if {
+} if {
 	not lib.sup_facts_known
 }
 
-sup_04 contains lib.result(rego.metadata.chain(), {
+sup_04 contains {
+	"step": "SUP-04",
 	"status": "fail",
 	"subject": lib.site_name,
 	"message": sprintf("%d site systems are designated as the active software update point (%s); a site has exactly one", [count(lib.active_sups), names(lib.active_sups)]),
 	"evidence": [lib.evidence(sprintf("servers[%s].sup.active", [s.fqdn]), s.sup.active) | some s in lib.active_sups],
 	"remediation": ["Keep one active SUP per site: in the Software Update Point Component properties name a single server as the active SUP, and remove or deactivate the others."],
-}) if count(lib.active_sups) > 1
+} if count(lib.active_sups) > 1
 
-sup_04 contains lib.result(rego.metadata.chain(), {
+sup_04 contains {
+	"step": "SUP-04",
 	"status": "fail",
 	"subject": lib.site_name,
 	"message": sprintf("%d site systems are designated as the active Internet-based software update point (%s); a site has at most one", [count(lib.internet_sups), names(lib.internet_sups)]),
 	"evidence": [lib.evidence(sprintf("servers[%s].sup.internet_based", [s.fqdn]), s.sup.internet_based) | some s in lib.internet_sups],
 	"remediation": ["Keep at most one active Internet-based SUP: on the Internet-based tab of the Software Update Point Component properties name a single server."],
-}) if count(lib.internet_sups) > 1
+} if count(lib.internet_sups) > 1
 
 designated contains s if some s in lib.active_sups
 
@@ -113,17 +118,19 @@ port_evidence(s) := [lib.evidence(sprintf("servers[%s].ports[%d].reachable", [s.
 answering(s) := [p.port | some p in probes(s); lib.is_true(p.reachable)]
 
 # A designated SUP that answered on some port resolves and answers.
-sup_04 contains lib.result(rego.metadata.chain(), {
+sup_04 contains {
+	"step": "SUP-04",
 	"status": "pass",
 	"subject": s.fqdn,
 	"message": sprintf("%s answers on port %s", [s.fqdn, concat(", ", [sprintf("%d", [p]) | some p in answering(s)])]),
 	"evidence": port_evidence(s),
-}) if {
+} if {
 	some s in designated
 	count(answering(s)) > 0
 }
 
-sup_04 contains lib.result(rego.metadata.chain(), {
+sup_04 contains {
+	"step": "SUP-04",
 	"status": "fail",
 	"subject": s.fqdn,
 	"message": sprintf("%s does not resolve in DNS", [s.fqdn]),
@@ -132,13 +139,14 @@ sup_04 contains lib.result(rego.metadata.chain(), {
 		sprintf("Register %s in DNS (an A record for the intranet FQDN) and check that clients and the site server resolve it.", [s.fqdn]),
 		"Use the FQDN in the site system properties (Specify a fully qualified domain name for this site system).",
 	],
-}) if {
+} if {
 	some s in designated
 	count(answering(s)) == 0
 	lib.is_false(s.resolves)
 }
 
-sup_04 contains lib.result(rego.metadata.chain(), {
+sup_04 contains {
+	"step": "SUP-04",
 	"status": "fail",
 	"subject": s.fqdn,
 	"message": sprintf("%s does not answer on port %s", [s.fqdn, concat(", ", [sprintf("%d", [p.port]) | some p in probes(s)])]),
@@ -147,19 +155,20 @@ sup_04 contains lib.result(rego.metadata.chain(), {
 		sprintf("Check that IIS and the WSUS web site are running on %s.", [s.fqdn]),
 		"Open the WSUS ports in the Windows Firewall and on network firewalls between the site server, clients and the SUP.",
 	],
-}) if {
+} if {
 	some s in designated
 	all_unreachable(s)
 	not lib.is_false(object.get(s, ["resolves"], {}))
 }
 
-sup_04 contains lib.result(rego.metadata.chain(), {
+sup_04 contains {
+	"step": "SUP-04",
 	"status": "unknown",
 	"subject": s.fqdn,
 	"message": sprintf("not established whether %s resolves and answers: no port was found reachable or unreachable", [s.fqdn]),
 	"evidence": array.concat([lib.evidence(sprintf("servers[%s].resolves", [s.fqdn]), object.get(s, "resolves", {}))], port_evidence(s)),
 	"remediation": ["Probe the SUP's ports (supaudit collect --probe) or collect WCM.log from the site server, which records each connection to WSUS."],
-}) if {
+} if {
 	some s in designated
 	count(answering(s)) == 0
 	not lib.is_false(object.get(s, ["resolves"], {}))
@@ -183,31 +192,34 @@ all_unreachable(s) if {
 #   id: SUP-05
 #   severity: high
 #   more_information: How to Install the Windows Server Update Services 3.0 Administration Console
-sup_05 contains lib.result(rego.metadata.chain(), {
+sup_05 contains {
+	"step": "SUP-05",
 	"status": "not_applicable",
 	"subject": s.fqdn,
 	"message": sprintf("the active SUP is the site server %s; the console comes with WSUS", [s.fqdn]),
 	"evidence": [lib.evidence("site.site_server", input.site.site_server)],
-}) if {
+} if {
 	s := lib.active_sup
 	lib.is_site_server(s)
 }
 
-sup_05 contains lib.result(rego.metadata.chain(), {
+sup_05 contains {
+	"step": "SUP-05",
 	"status": "unknown",
 	"subject": lib.site_name,
 	"message": "cannot tell whether the active SUP is remote: the site server is not known",
 	"evidence": [lib.evidence("site.site_server", object.get(input.site, "site_server", {}))],
 	"remediation": ["Collect the site server's identity (HKLM\\SOFTWARE\\Microsoft\\SMS\\Identification or the site control file)."],
-}) if {
+} if {
 	not lib.known(object.get(input, ["site", "site_server"], {}))
 }
 
-sup_05 contains lib.result(rego.metadata.chain(), {
+sup_05 contains {
+	"step": "SUP-05",
 	"status": "unknown",
 	"subject": lib.site_name,
 	"message": "cannot tell whether the active SUP is remote: there is not exactly one active SUP (see SUP-04)",
-}) if {
+} if {
 	lib.known(input.site.site_server)
 	not lib.active_sup
 }
@@ -224,13 +236,14 @@ site_server_entry := object.get(lib.servers_by_host, lib.host(object.get(input.s
 
 console_fact := object.get(site_server_entry, ["wsus", "install_type"], {})
 
-sup_05 contains lib.result(rego.metadata.chain(), {
+sup_05 contains {
+	"step": "SUP-05",
 	"status": "unknown",
 	"subject": input.site.site_server.value,
 	"message": sprintf("the active SUP %s is remote, but whether the WSUS Administration Console is installed on the site server %s is unknown (%s)", [remote_sup.fqdn, input.site.site_server.value, reason]),
 	"evidence": [lib.evidence(sprintf("servers[%s].wsus.install_type", [input.site.site_server.value]), console_fact)],
 	"remediation": ["Collect the WSUS setup registry key (HKLM\\SOFTWARE\\Microsoft\\Update Services\\Server\\Setup) from the site server."],
-}) if {
+} if {
 	remote_sup
 	not lib.known(console_fact)
 	reason := console_unknown_reason
@@ -249,13 +262,14 @@ console_remediation := [
 	"Check WCM.log on the site server for a successful connection to the WSUS server afterwards.",
 ]
 
-sup_05 contains lib.result(rego.metadata.chain(), {
+sup_05 contains {
+	"step": "SUP-05",
 	"status": "fail",
 	"subject": input.site.site_server.value,
 	"message": sprintf("the active SUP %s is remote, and the WSUS Administration Console is not installed on the site server %s", [remote_sup.fqdn, input.site.site_server.value]),
 	"evidence": [lib.evidence(sprintf("servers[%s].wsus.install_type", [input.site.site_server.value]), console_fact)],
 	"remediation": console_remediation,
-}) if {
+} if {
 	remote_sup
 	console_fact.value == "none"
 }
@@ -264,13 +278,14 @@ console_version := object.get(site_server_entry, ["wsus", "version"], {})
 
 console_installed if console_fact.value in {"server", "console"}
 
-sup_05 contains lib.result(rego.metadata.chain(), {
+sup_05 contains {
+	"step": "SUP-05",
 	"status": "unknown",
 	"subject": input.site.site_server.value,
 	"message": sprintf("the WSUS Administration Console is installed on the site server %s, but its version is unknown (%s)", [input.site.site_server.value, lib.why(console_version)]),
 	"evidence": [lib.evidence(sprintf("servers[%s].wsus.install_type", [input.site.site_server.value]), console_fact)],
 	"remediation": ["Collect the VersionString value of HKLM\\SOFTWARE\\Microsoft\\Update Services\\Server\\Setup on the site server."],
-}) if {
+} if {
 	remote_sup
 	console_installed
 	not lib.known(console_version)
@@ -282,26 +297,28 @@ console_evidence := [
 	lib.evidence("site.configmgr_version", object.get(input.site, "configmgr_version", {})),
 ]
 
-sup_05 contains lib.result(rego.metadata.chain(), {
+sup_05 contains {
+	"step": "SUP-05",
 	"status": "fail",
 	"subject": input.site.site_server.value,
 	"message": sprintf("the WSUS Administration Console on the site server %s is %s (%s); this site needs %s or later", [input.site.site_server.value, lib.release_name(console_version.value), console_version.value, lib.release_name(lib.wsus_minimum)]),
 	"evidence": console_evidence,
 	"remediation": console_remediation,
-}) if {
+} if {
 	remote_sup
 	console_installed
 	lib.known(console_version)
 	not lib.at_least(console_version.value, lib.wsus_minimum)
 }
 
-sup_05 contains lib.result(rego.metadata.chain(), {
+sup_05 contains {
+	"step": "SUP-05",
 	"status": "unknown",
 	"subject": input.site.site_server.value,
 	"message": sprintf("the WSUS Administration Console on the site server is %s (%s); whether the site needs WSUS 3.0 SP1 is unknown because the ConfigMgr version is unknown", [lib.release_name(console_version.value), console_version.value]),
 	"evidence": console_evidence,
 	"remediation": ["Collect the site's ConfigMgr version (HKLM\\SOFTWARE\\Microsoft\\SMS\\Setup, Full Version)."],
-}) if {
+} if {
 	remote_sup
 	console_installed
 	lib.known(console_version)
@@ -322,12 +339,13 @@ console_ok if {
 
 sup_wsus_version := remote_sup.wsus.version.value
 
-sup_05 contains lib.result(rego.metadata.chain(), {
+sup_05 contains {
+	"step": "SUP-05",
 	"status": "pass",
 	"subject": input.site.site_server.value,
 	"message": sprintf("the WSUS Administration Console %s (%s) is installed on the site server %s for the remote SUP %s", [lib.release_name(console_version.value), console_version.value, input.site.site_server.value, remote_sup.fqdn]),
 	"evidence": console_evidence,
-}) if {
+} if {
 	remote_sup
 	console_installed
 	console_ok
@@ -336,13 +354,14 @@ sup_05 contains lib.result(rego.metadata.chain(), {
 
 level_mismatch if lib.major_minor(console_version.value) != lib.major_minor(sup_wsus_version)
 
-sup_05 contains lib.result(rego.metadata.chain(), {
+sup_05 contains {
+	"step": "SUP-05",
 	"status": "warn",
 	"subject": input.site.site_server.value,
 	"message": sprintf("the WSUS Administration Console on the site server is %s (%s) but WSUS on the SUP %s is %s (%s); use the same service pack level", [lib.release_name(console_version.value), console_version.value, remote_sup.fqdn, lib.release_name(sup_wsus_version), sup_wsus_version]),
 	"evidence": array.concat(console_evidence, [lib.evidence(sprintf("servers[%s].wsus.version", [remote_sup.fqdn]), remote_sup.wsus.version)]),
 	"remediation": ["Upgrade the WSUS Administration Console on the site server (or WSUS on the SUP) so both run the same WSUS 3.0 service pack."],
-}) if {
+} if {
 	remote_sup
 	console_installed
 	console_ok

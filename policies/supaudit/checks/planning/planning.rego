@@ -19,16 +19,17 @@ results contains r if some r in sup_03
 attestation(step) := a if {
 	answers := [x | some x in input.answers; x.step == step]
 	count(answers) > 0
-	latest := max({time.parse_rfc3339_ns(x.at) | some x in answers})
-	a := [x | some x in answers; time.parse_rfc3339_ns(x.at) == latest][0]
+	latest := max({lib.ns(x.at) | some x in answers})
+	a := [x | some x in answers; lib.ns(x.at) == latest][0]
 }
 
-attested(chain, step) := lib.result(chain, {
+attested(step) := {
+	"step": step,
 	"status": "pass",
 	"subject": lib.site_name,
 	"message": sprintf("attested by %s on %s%s", [a.by, a.at, note(a)]),
 	"evidence": [{"fact": "answers", "value": a, "provenance": {"collector": "answers", "source": "answers"}}],
-}) if a := attestation(step)
+} if a := attestation(step)
 
 note(a) := sprintf(": %s", [a.note]) if a.note != ""
 
@@ -36,7 +37,8 @@ note(a) := "" if not a.note
 
 note(a) := "" if a.note == ""
 
-manual(chain, step, what) := lib.result(chain, {
+manual(step, what) := {
+	"step": step,
 	"status": "manual",
 	"subject": lib.site_name,
 	"message": sprintf("manual step, not attested: %s", [what]),
@@ -44,7 +46,7 @@ manual(chain, step, what) := lib.result(chain, {
 		sprintf("Do the step: %s.", [what]),
 		sprintf("Record it in the answers file (step: %s, by, at, note) and run supaudit with --answers.", [step]),
 	],
-}) if not attestation(step)
+} if not attestation(step)
 
 # METADATA
 # scope: document
@@ -55,9 +57,9 @@ manual(chain, step, what) := lib.result(chain, {
 #   severity: low
 #   manual: true
 #   more_information: About the Software Update Point
-sup_01 contains attested(rego.metadata.chain(), "SUP-01")
+sup_01 contains attested("SUP-01")
 
-sup_01 contains manual(rego.metadata.chain(), "SUP-01", "review the software update point concepts (About the Software Update Point)")
+sup_01 contains manual("SUP-01", "review the software update point concepts (About the Software Update Point)")
 
 # METADATA
 # scope: document
@@ -68,9 +70,9 @@ sup_01 contains manual(rego.metadata.chain(), "SUP-01", "review the software upd
 #   severity: low
 #   manual: true
 #   more_information: Planning for the Software Update Point Installation
-sup_02 contains attested(rego.metadata.chain(), "SUP-02")
+sup_02 contains attested("SUP-02")
 
-sup_02 contains manual(rego.metadata.chain(), "SUP-02", "plan the software update point installation (Planning for the Software Update Point Installation)")
+sup_02 contains manual("SUP-02", "plan the software update point installation (Planning for the Software Update Point Installation)")
 
 # METADATA
 # scope: document
@@ -84,9 +86,9 @@ sup_02 contains manual(rego.metadata.chain(), "SUP-02", "plan the software updat
 #   severity: low
 #   manual: true
 #   more_information: Planning for the Software Update Point Settings
-sup_03 contains attested(rego.metadata.chain(), "SUP-03")
+sup_03 contains attested("SUP-03")
 
-sup_03 contains manual(rego.metadata.chain(), "SUP-03", "plan the software update point settings (Planning for the Software Update Point Settings)")
+sup_03 contains manual("SUP-03", "plan the software update point settings (Planning for the Software Update Point Settings)")
 
 settings := {
 	"sync_source": "synchronization source",
@@ -100,7 +102,8 @@ empty(v) if v == ""
 
 empty(v) if v == []
 
-sup_03 contains lib.result(rego.metadata.chain(), {
+sup_03 contains {
+	"step": "SUP-03",
 	"status": "warn",
 	"subject": lib.site_name,
 	"message": sprintf("the SUP setting %q is empty: no %s configured", [key, label]),
@@ -109,7 +112,7 @@ sup_03 contains lib.result(rego.metadata.chain(), {
 		sprintf("Plan and set the %s in the Software Update Point Component Properties (Site Settings > Component Configuration).", [label]),
 		"Synchronize again after changing the settings.",
 	],
-}) if {
+} if {
 	some key, label in settings
 	f := input.sup_settings[key]
 	lib.known(f)

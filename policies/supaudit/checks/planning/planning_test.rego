@@ -38,11 +38,12 @@ test_empty_setting_warns if {
 	count([r | some r in rs; r.status == "warn"]) == 1
 }
 
-test_results_carry_metadata if {
+# The step's title and More Information topic come from its METADATA,
+# added by the engine (policies/engine_test.go TestResultsCarryStepMetadata).
+test_manual_result_carries_remediation if {
 	rs := planning.results with input as base
 	some r in rs
 	r.step == "SUP-01"
-	r.more_information == "About the Software Update Point"
-	r.title == "Review the software update point concepts"
+	r.status == "manual"
 	count(r.remediation) > 0
 }

@@ -36,33 +36,34 @@ remediation(s) := [
 
 pairs := {"http": ["port", "http_port"], "https": ["ssl_port", "https_port"]}
 
+port_label := {"port": "HTTP port", "ssl_port": "SSL port"}
+
+# problems(s) is the set of messages that fail SUP-08 for server s. It is a
+# function of the server (computed once per server) rather than a partial
+# set keyed by FQDN, which OPA would evaluate again at every lookup.
+problems(s) := (((mismatches(s) | wsus_conflicts(s)) | role_conflicts(s)) | default_mismatches(s)) | silent_ports(s)
+
 # WSUS's own port (registry or IIS binding) and the role's port disagree.
-problems[s.fqdn] contains sprintf("the SUP role's %s port is %d but the WSUS web site uses %d", [proto, s.sup[rk].value, s.wsus[wk].value]) if {
-	some s in sups
+mismatches(s) := {sprintf("the SUP role's %s port is %d but the WSUS web site uses %d", [proto, s.sup[rk].value, s.wsus[wk].value]) |
 	some proto, [wk, rk] in pairs
 	lib.known(s.sup[rk])
 	lib.known(s.wsus[wk])
 	s.sup[rk].value != s.wsus[wk].value
 }
 
-port_label := {"port": "HTTP port", "ssl_port": "SSL port"}
-
 # Sources disagree on one port: report both.
-problems[s.fqdn] contains sprintf("sources disagree on the WSUS %s: %s", [port_label[k], concat(" vs ", [lib.describe(f) | f := array.concat([s.wsus[k]], s.wsus[k].conflicts)[_]])]) if {
-	some s in sups
+wsus_conflicts(s) := {sprintf("sources disagree on the WSUS %s: %s", [port_label[k], concat(" vs ", [lib.describe(f) | some f in array.concat([s.wsus[k]], s.wsus[k].conflicts)])]) |
 	some k in ["port", "ssl_port"]
 	lib.has_conflict(s.wsus[k])
 }
 
-problems[s.fqdn] contains sprintf("sources disagree on the SUP role's %s: %s", [k, concat(" vs ", [lib.describe(f) | f := array.concat([s.sup[k]], s.sup[k].conflicts)[_]])]) if {
-	some s in sups
+role_conflicts(s) := {sprintf("sources disagree on the SUP role's %s: %s", [k, concat(" vs ", [lib.describe(f) | some f in array.concat([s.sup[k]], s.sup[k].conflicts)])]) |
 	some k in ["http_port", "https_port"]
 	lib.has_conflict(s.sup[k])
 }
 
 # The WSUS port is unknown: compare the role with the web site's defaults.
-problems[s.fqdn] contains sprintf("WSUS uses the %s (%s port %d by default) but the SUP role's %s port is %d", [site_label(s), proto, expected(s)[proto], proto, s.sup[rk].value]) if {
-	some s in sups
+default_mismatches(s) := {sprintf("WSUS uses the %s (%s port %d by default) but the SUP role's %s port is %d", [site_label(s), proto, expected(s)[proto], proto, s.sup[rk].value]) |
 	some proto, [wk, rk] in pairs
 	lib.known(s.wsus.web_site)
 	not lib.known(object.get(s, ["wsus", wk], {}))
@@ -70,22 +71,20 @@ problems[s.fqdn] contains sprintf("WSUS uses the %s (%s port %d by default) but 
 	s.sup[rk].value != expected(s)[proto]
 }
 
-site_label(s) := "custom WSUS web site (WSUS Administration)" if s.wsus.web_site.value == "custom"
-
-site_label(s) := "IIS Default Web Site" if s.wsus.web_site.value == "default"
-
 # A port that does not answer.
-problems[s.fqdn] contains sprintf("port %d (%s) does not answer", [p.port, proto]) if {
-	some s in sups
+silent_ports(s) := {sprintf("port %d (%s) does not answer", [p.port, proto]) |
 	some proto, [_, rk] in pairs
 	some p in s.ports
 	p.port == s.sup[rk].value
 	lib.is_false(p.reachable)
 }
 
-# Ports that are not the web site's defaults, though consistent.
-warnings[s.fqdn] contains sprintf("the %s normally uses %s port %d, but WSUS uses %d", [site_label(s), proto, expected(s)[proto], s.wsus[wk].value]) if {
-	some s in sups
+site_label(s) := "custom WSUS web site (WSUS Administration)" if s.wsus.web_site.value == "custom"
+
+site_label(s) := "IIS Default Web Site" if s.wsus.web_site.value == "default"
+
+# warnings(s): ports that are not the web site's defaults, though consistent.
+warnings(s) := {sprintf("the %s normally uses %s port %d, but WSUS uses %d", [site_label(s), proto, expected(s)[proto], s.wsus[wk].value]) |
 	some proto, [wk, _] in pairs
 	lib.known(s.wsus.web_site)
 	lib.known(s.wsus[wk])
@@ -102,6 +101,64 @@ judgeable(s) if {
 	lib.known(s.wsus.web_site)
 }
 
+fully_known(s) if {
+	judgeable(s)
+	lib.known(s.wsus.web_site)
+}
+
+# verdicts(s) are server s's SUP-08 results: one fail per problem; else one
+# warn per warning, with a pass when the ports are fully known and there is
+# no warning, or an unknown when they are not.
+verdicts(s) := [{
+	"step": "SUP-08",
+	"status": "fail",
+	"subject": s.fqdn,
+	"message": sprintf("%s: %s", [s.fqdn, msg]),
+	"evidence": e,
+	"remediation": remediation(s),
+} |
+	some msg in ps
+] if {
+	ps := problems(s)
+	count(ps) > 0
+	e := ev(s)
+} else := array.concat(
+	[{
+		"step": "SUP-08",
+		"status": "warn",
+		"subject": s.fqdn,
+		"message": sprintf("%s: %s", [s.fqdn, msg]),
+		"evidence": e,
+		"remediation": ["Non-default WSUS ports work when the SUP role uses the same ports; document the choice and open these ports in the firewalls."],
+	} |
+		some msg in ws
+	],
+	[r | r := pass_or_unknown(s, ws, e)],
+) if {
+	e := ev(s)
+	ws := warnings(s)
+}
+
+pass_or_unknown(s, ws, e) := {
+	"step": "SUP-08",
+	"status": "pass",
+	"subject": s.fqdn,
+	"message": sprintf("%s: the SUP role uses ports %d/%d, matching the WSUS web site, the %s", [s.fqdn, s.sup.http_port.value, s.sup.https_port.value, site_label(s)]),
+	"evidence": e,
+} if {
+	fully_known(s)
+	count(ws) == 0
+}
+
+pass_or_unknown(s, _, e) := {
+	"step": "SUP-08",
+	"status": "unknown",
+	"subject": s.fqdn,
+	"message": sprintf("%s: the SUP role's ports or the WSUS web site's ports are unknown", [s.fqdn]),
+	"evidence": e,
+	"remediation": ["Collect the WSUS setup registry key and IIS configuration from the SUP and the site control file from the site server."],
+} if not fully_known(s)
+
 # METADATA
 # scope: document
 # title: Verify that the active software update point is configured to use the correct ports
@@ -112,61 +169,14 @@ judgeable(s) if {
 #   id: SUP-08
 #   severity: high
 #   more_information: How to Determine the Port Settings Used by WSUS; How to Create and Configure an Active Software Update Point
-sup_08 contains lib.result(rego.metadata.chain(), {
-	"status": "fail",
-	"subject": s.fqdn,
-	"message": sprintf("%s: %s", [s.fqdn, msg]),
-	"evidence": ev(s),
-	"remediation": remediation(s),
-}) if {
+sup_08 contains r if {
 	some s in sups
-	some msg in problems[s.fqdn]
+	some r in verdicts(s)
 }
 
-sup_08 contains lib.result(rego.metadata.chain(), {
-	"status": "warn",
-	"subject": s.fqdn,
-	"message": sprintf("%s: %s", [s.fqdn, msg]),
-	"evidence": ev(s),
-	"remediation": ["Non-default WSUS ports work when the SUP role uses the same ports; document the choice and open these ports in the firewalls."],
-}) if {
-	some s in sups
-	not problems[s.fqdn]
-	some msg in warnings[s.fqdn]
-}
-
-sup_08 contains lib.result(rego.metadata.chain(), {
-	"status": "pass",
-	"subject": s.fqdn,
-	"message": sprintf("%s: the SUP role uses ports %d/%d, matching the WSUS web site, the %s", [s.fqdn, s.sup.http_port.value, s.sup.https_port.value, site_label(s)]),
-	"evidence": ev(s),
-}) if {
-	some s in sups
-	judgeable(s)
-	lib.known(s.wsus.web_site)
-	not problems[s.fqdn]
-	not warnings[s.fqdn]
-}
-
-sup_08 contains lib.result(rego.metadata.chain(), {
-	"status": "unknown",
-	"subject": s.fqdn,
-	"message": sprintf("%s: the SUP role's ports or the WSUS web site's ports are unknown", [s.fqdn]),
-	"evidence": ev(s),
-	"remediation": ["Collect the WSUS setup registry key and IIS configuration from the SUP and the site control file from the site server."],
-}) if {
-	some s in sups
-	not problems[s.fqdn]
-	not fully_known(s)
-}
-
-fully_known(s) if {
-	judgeable(s)
-	lib.known(s.wsus.web_site)
-}
-
-sup_08 contains lib.result(rego.metadata.chain(), {
+sup_08 contains {
+	"step": "SUP-08",
 	"status": "unknown",
 	"subject": lib.site_name,
 	"message": "there is no active software update point whose ports could be checked (see SUP-04)",
-}) if count(sups) == 0
+} if count(sups) == 0

@@ -15,7 +15,7 @@ test_custom_site_role_on_80_fails if {
 }
 
 test_custom_site_role_on_80_fails_without_wsus_ports if {
-	s := t.set_sup(t.replace(t.sup, "wsus", object.remove(t.sup.wsus, ["port", "ssl_port"])), "http_port", t.fact(80))
+	s := t.set_sup(t.put(t.sup, "wsus", object.remove(t.sup.wsus, ["port", "ssl_port"])), "http_port", t.fact(80))
 	rs := ports.results with input as t.snapshot([t.site_server, s])
 	t.statuses(rs, "SUP-08") == {"fail"}
 }
@@ -42,7 +42,7 @@ test_unreachable_port_fails if {
 }
 
 test_unknown_ports if {
-	s := t.replace(t.replace(t.sup, "wsus", {"install_type": t.fact("server")}), "sup", object.remove(t.sup.sup, ["http_port", "https_port"]))
+	s := t.put(t.put(t.sup, "wsus", {"install_type": t.fact("server")}), "sup", object.remove(t.sup.sup, ["http_port", "https_port"]))
 	rs := ports.results with input as t.snapshot([t.site_server, s])
 	t.statuses(rs, "SUP-08") == {"unknown"}
 }

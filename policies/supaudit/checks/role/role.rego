@@ -28,19 +28,21 @@ role_servers := [s | some s in input.servers; lib.is_true(s.sup.present)]
 #   id: SUP-07
 #   severity: high
 #   more_information: How to Create and Configure an Active Software Update Point
-sup_07 contains lib.result(rego.metadata.chain(), {
+sup_07 contains {
+	"step": "SUP-07",
 	"status": "unknown",
 	"subject": lib.site_name,
 	"message": "no collected fact describes the software update point role",
 	"remediation": ["Collect the site control file (sitectrl.ct0) from the site server."],
-}) if not lib.sup_facts_known
+} if not lib.sup_facts_known
 
-sup_07 contains lib.result(rego.metadata.chain(), {
+sup_07 contains {
+	"step": "SUP-07",
 	"status": "fail",
 	"subject": lib.site_name,
 	"message": "no site system has the software update point role",
 	"remediation": create_remediation,
-}) if {
+} if {
 	lib.sup_facts_known
 	count(role_servers) == 0
 	count(lib.active_sups) == 0
@@ -52,13 +54,14 @@ create_remediation := [
 	"In Software Update Point Component Properties > General, select Use this server as the active software update point.",
 ]
 
-sup_07 contains lib.result(rego.metadata.chain(), {
+sup_07 contains {
+	"step": "SUP-07",
 	"status": "fail",
 	"subject": lib.site_name,
 	"message": sprintf("the software update point role exists on %s but no site system is configured as the active software update point", [concat(", ", sort([s.fqdn | some s in role_servers]))]),
 	"evidence": [e | some s in role_servers; some e in role_ev(s, ["present", "active"])],
 	"remediation": ["In Software Update Point Component Properties > General, select Use this server as the active software update point and name the SUP's site system."],
-}) if {
+} if {
 	count(role_servers) > 0
 	count(lib.active_sups) == 0
 	count([s | some s in role_servers; not lib.is_true(object.get(s, ["sup", "internet_based"], {}))]) > 0
@@ -66,55 +69,63 @@ sup_07 contains lib.result(rego.metadata.chain(), {
 
 # With more than one active SUP (a SUP-04 failure) the server to judge is
 # ambiguous, as for SUP-05 and SUP-06.
-sup_07 contains lib.result(rego.metadata.chain(), {
+sup_07 contains {
+	"step": "SUP-07",
 	"status": "unknown",
 	"subject": lib.site_name,
 	"message": sprintf("%d site systems are designated as the active software update point (%s), so which one's role to judge is unknown (see SUP-04)", [count(lib.active_sups), concat(", ", sort([s.fqdn | some s in lib.active_sups]))]),
 	"evidence": [e | some s in lib.active_sups; some e in role_ev(s, ["present", "active"])],
 	"remediation": ["Keep one active SUP per site (see SUP-04), then judge its role again."],
-}) if count(lib.active_sups) > 1
+} if count(lib.active_sups) > 1
 
-findings[s.fqdn] contains {"status": "fail", "message": sprintf("%s is named as the active software update point, but the software update point role is not installed on it", [s.fqdn])} if {
-	s := lib.active_sup
+# findings(s) are the problems of the active SUP s: objects with status
+# (fail or unknown) and message. A function of the server, computed once.
+findings(s) := ((not_installed(s) | internet_only(s)) | no_ssl(s)) | accepts_unknown(s)
+
+not_installed(s) := {{"status": "fail", "message": sprintf("%s is named as the active software update point, but the software update point role is not installed on it", [s.fqdn])} |
 	lib.is_false(s.sup.present)
 }
 
-findings[s.fqdn] contains {"status": "fail", "message": sprintf("the active software update point %s accepts only Internet clients; the active SUP must accept intranet clients", [s.fqdn])} if {
-	s := lib.active_sup
+internet_only(s) := {{"status": "fail", "message": sprintf("the active software update point %s accepts only Internet clients; the active SUP must accept intranet clients", [s.fqdn])} |
 	s.sup.accepts.value == "internet"
 }
 
-findings[s.fqdn] contains {"status": "fail", "message": sprintf("the site is in native mode but the active software update point %s does not require SSL communication to WSUS", [s.fqdn])} if {
-	s := lib.active_sup
+no_ssl(s) := {{"status": "fail", "message": sprintf("the site is in native mode but the active software update point %s does not require SSL communication to WSUS", [s.fqdn])} |
 	input.site.mode.value == "native"
 	lib.is_false(s.sup.ssl)
 }
 
-findings[s.fqdn] contains {"status": "unknown", "message": sprintf("which clients the active software update point %s accepts is unknown (%s)", [s.fqdn, lib.why(object.get(s.sup, "accepts", {}))])} if {
-	s := lib.active_sup
+accepts_unknown(s) := {{"status": "unknown", "message": sprintf("which clients the active software update point %s accepts is unknown (%s)", [s.fqdn, lib.why(object.get(s.sup, "accepts", {}))])} |
 	not lib.known(object.get(s, ["sup", "accepts"], {}))
 }
 
-sup_07 contains lib.result(rego.metadata.chain(), {
+sup_07 contains r if {
+	s := lib.active_sup
+	some r in active_verdicts(s)
+}
+
+# active_verdicts(s) are the SUP-07 results for the active SUP s: one per
+# finding, else a pass.
+active_verdicts(s) := [{
+	"step": "SUP-07",
 	"status": f.status,
 	"subject": s.fqdn,
 	"message": f.message,
-	"evidence": role_ev(s, ["present", "active", "accepts", "ssl"]),
+	"evidence": e,
 	"remediation": create_remediation,
-}) if {
-	s := lib.active_sup
-	some f in findings[s.fqdn]
-}
-
-sup_07 contains lib.result(rego.metadata.chain(), {
+} |
+	some f in fs
+] if {
+	fs := findings(s)
+	count(fs) > 0
+	e := role_ev(s, ["present", "active", "accepts", "ssl"])
+} else := [r | r := {
+	"step": "SUP-07",
 	"status": "pass",
 	"subject": s.fqdn,
 	"message": sprintf("%s has the software update point role and is the active software update point (accepts %s clients)", [s.fqdn, s.sup.accepts.value]),
 	"evidence": role_ev(s, ["present", "active", "accepts", "ssl"]),
-}) if {
-	s := lib.active_sup
-	not findings[s.fqdn]
-}
+}]
 
 # METADATA
 # scope: document
@@ -124,30 +135,21 @@ sup_07 contains lib.result(rego.metadata.chain(), {
 #   id: SUP-11
 #   severity: high
 #   more_information: How to Add the Software Update Point Site Role to a Site System
-sup_11 contains lib.result(rego.metadata.chain(), {
-	"status": "not_applicable",
-	"subject": lib.site_name,
-	"message": "the site has no Internet-based software update point",
-}) if lib.no_internet_sup
+sup_11 contains lib.internet_gate("SUP-11")
 
-sup_11 contains lib.result(rego.metadata.chain(), {
-	"status": "unknown",
-	"subject": lib.site_name,
-	"message": lib.internet_sup_unknown_message,
-	"remediation": lib.internet_sup_unknown_remediation,
-}) if lib.internet_sup_unknown
-
-sup_11 contains lib.result(rego.metadata.chain(), {
+sup_11 contains {
+	"step": "SUP-11",
 	"status": "pass",
 	"subject": s.fqdn,
 	"message": sprintf("the Internet-facing site system %s has the software update point role", [s.fqdn]),
 	"evidence": role_ev(s, ["present"]),
-}) if {
+} if {
 	some s in lib.internet_candidates
 	lib.is_true(s.sup.present)
 }
 
-sup_11 contains lib.result(rego.metadata.chain(), {
+sup_11 contains {
+	"step": "SUP-11",
 	"status": "fail",
 	"subject": s.fqdn,
 	"message": sprintf("the Internet-facing site system %s has WSUS but not the software update point role", [s.fqdn]),
@@ -156,7 +158,7 @@ sup_11 contains lib.result(rego.metadata.chain(), {
 		sprintf("Add the software update point role to %s: Site Systems > %s > New Roles > Software update point.", [s.fqdn, s.fqdn]),
 		"Give the site system its Internet FQDN and allow only Internet-based client connections.",
 	],
-}) if {
+} if {
 	some s in lib.internet_candidates
 	not lib.is_true(object.get(s, ["sup", "present"], {}))
 	not lib.is_true(object.get(s, ["sup", "internet_based"], {}))
@@ -167,25 +169,27 @@ not_unknown(s) if lib.known(s.sup.present)
 
 not_unknown(s) if not s.sup
 
-sup_11 contains lib.result(rego.metadata.chain(), {
+sup_11 contains {
+	"step": "SUP-11",
 	"status": "unknown",
 	"subject": s.fqdn,
 	"message": sprintf("whether %s has the software update point role is unknown (%s)", [s.fqdn, lib.why(s.sup.present)]),
 	"evidence": role_ev(s, ["present"]),
 	"remediation": ["Collect the site control file (sitectrl.ct0) from the site server."],
-}) if {
+} if {
 	some s in lib.internet_candidates
 	s.sup.present
 	not lib.known(object.get(s, ["sup", "present"], {}))
 }
 
-sup_11 contains lib.result(rego.metadata.chain(), {
+sup_11 contains {
+	"step": "SUP-11",
 	"status": "fail",
 	"subject": s.fqdn,
 	"message": sprintf("%s is named as the active Internet-based software update point, but the role is not installed on it", [s.fqdn]),
 	"evidence": role_ev(s, ["present", "internet_based"]),
 	"remediation": [sprintf("Add the software update point role to %s before naming it on the Internet-based tab.", [s.fqdn])],
-}) if {
+} if {
 	some s in lib.internet_candidates
 	lib.is_true(s.sup.internet_based)
 	not lib.is_true(object.get(s, ["sup", "present"], {}))
@@ -202,46 +206,34 @@ sup_11 contains lib.result(rego.metadata.chain(), {
 #   id: SUP-12
 #   severity: high
 #   more_information: How to Create and Configure an Active Internet-Based Software Update Point
-sup_12 contains lib.result(rego.metadata.chain(), {
-	"status": "not_applicable",
-	"subject": lib.site_name,
-	"message": "the site has no Internet-based software update point",
-}) if lib.no_internet_sup
+sup_12 contains lib.internet_gate("SUP-12")
 
-sup_12 contains lib.result(rego.metadata.chain(), {
-	"status": "unknown",
-	"subject": lib.site_name,
-	"message": lib.internet_sup_unknown_message,
-	"remediation": lib.internet_sup_unknown_remediation,
-}) if lib.internet_sup_unknown
+# inet_findings(s) are the problems of the Internet-based SUP candidate s
+# (objects with status and message), computed once per server.
+inet_findings(s) := (((not_designated(s) | accepts_intranet(s)) | no_active_sup(s)) | active_accepts_internet(s)) | designation_unknown(s)
 
-inet_findings[s.fqdn] contains {"status": "fail", "message": sprintf("%s has the software update point role but is not configured as the active Internet-based software update point", [s.fqdn])} if {
-	some s in lib.internet_candidates
+not_designated(s) := {{"status": "fail", "message": sprintf("%s has the software update point role but is not configured as the active Internet-based software update point", [s.fqdn])} |
 	lib.is_true(s.sup.present)
 	not lib.is_true(object.get(s, ["sup", "internet_based"], {}))
 }
 
-inet_findings[s.fqdn] contains {"status": "fail", "message": sprintf("the Internet-based software update point %s accepts %s clients; it must allow only Internet-based client connections", [s.fqdn, s.sup.accepts.value])} if {
-	some s in lib.internet_candidates
+accepts_intranet(s) := {{"status": "fail", "message": sprintf("the Internet-based software update point %s accepts %s clients; it must allow only Internet-based client connections", [s.fqdn, s.sup.accepts.value])} |
 	lib.is_true(s.sup.internet_based)
 	s.sup.accepts.value != "internet"
 }
 
-inet_findings[s.fqdn] contains {"status": "fail", "message": "the site has no active software update point; it must be created and configured before the active Internet-based software update point"} if {
-	some s in lib.internet_candidates
+no_active_sup(s) := {{"status": "fail", "message": "the site has no active software update point; it must be created and configured before the active Internet-based software update point"} |
 	lib.is_true(s.sup.internet_based)
 	count(lib.active_sups) == 0
 }
 
-inet_findings[s.fqdn] contains {"status": "fail", "message": sprintf("the active software update point %s accepts %s clients; with an Internet-based SUP it must allow intranet-only client connections", [a.fqdn, a.sup.accepts.value])} if {
-	some s in lib.internet_candidates
+active_accepts_internet(s) := {{"status": "fail", "message": sprintf("the active software update point %s accepts %s clients; with an Internet-based SUP it must allow intranet-only client connections", [a.fqdn, a.sup.accepts.value])} |
 	lib.is_true(s.sup.internet_based)
 	a := lib.active_sup
 	a.sup.accepts.value != "intranet"
 }
 
-inet_findings[s.fqdn] contains {"status": "unknown", "message": sprintf("whether %s is the active Internet-based software update point is unknown", [s.fqdn])} if {
-	some s in lib.internet_candidates
+designation_unknown(s) := {{"status": "unknown", "message": sprintf("whether %s is the active Internet-based software update point is unknown", [s.fqdn])} |
 	not lib.known(object.get(s, ["sup", "internet_based"], {}))
 	not lib.is_false(object.get(s, ["sup", "present"], {}))
 }
@@ -252,36 +244,43 @@ inet_remediation := [
 	"On the Internet-based SUP's site system, allow only Internet-based client connections.",
 ]
 
-sup_12 contains lib.result(rego.metadata.chain(), {
+sup_12 contains r if {
+	some s in lib.internet_candidates
+	lib.is_true(s.sup.present)
+	some r in inet_verdicts(s)
+}
+
+# inet_verdicts(s) are the SUP-12 results for a candidate s that has the
+# role: one per finding, else a pass.
+inet_verdicts(s) := [{
+	"step": "SUP-12",
 	"status": f.status,
 	"subject": s.fqdn,
 	"message": f.message,
-	"evidence": role_ev(s, ["present", "internet_based", "accepts"]),
+	"evidence": e,
 	"remediation": inet_remediation,
-}) if {
-	some s in lib.internet_candidates
-	lib.is_true(s.sup.present)
-	some f in inet_findings[s.fqdn]
-}
+} |
+	some f in fs
+] if {
+	fs := inet_findings(s)
+	count(fs) > 0
+	e := role_ev(s, ["present", "internet_based", "accepts"])
+} else := [{
+	"step": "SUP-12",
+	"status": "pass",
+	"subject": s.fqdn,
+	"message": sprintf("%s is the active Internet-based software update point and accepts only Internet clients", [s.fqdn]),
+	"evidence": role_ev(s, ["present", "internet_based", "accepts"]),
+}]
 
-sup_12 contains lib.result(rego.metadata.chain(), {
+sup_12 contains {
+	"step": "SUP-12",
 	"status": "fail",
 	"subject": s.fqdn,
 	"message": sprintf("%s cannot be the active Internet-based software update point: it has no software update point role (see SUP-11)", [s.fqdn]),
 	"evidence": role_ev(s, ["present", "internet_based"]),
 	"remediation": inet_remediation,
-}) if {
+} if {
 	some s in lib.internet_candidates
 	not lib.is_true(object.get(s, ["sup", "present"], {}))
-}
-
-sup_12 contains lib.result(rego.metadata.chain(), {
-	"status": "pass",
-	"subject": s.fqdn,
-	"message": sprintf("%s is the active Internet-based software update point and accepts only Internet clients", [s.fqdn]),
-	"evidence": role_ev(s, ["present", "internet_based", "accepts"]),
-}) if {
-	some s in lib.internet_candidates
-	lib.is_true(s.sup.present)
-	not inet_findings[s.fqdn]
 }

@@ -37,14 +37,16 @@ names := concat(", ", sort([s.fqdn | some s in internet_facing]))
 #   id: SUP-13
 #   severity: high
 #   more_information: About Native Mode; Planning for Native Mode
-sup_13 contains lib.result(rego.metadata.chain(), {
+sup_13 contains {
+	"step": "SUP-13",
 	"status": "pass",
 	"subject": lib.site_name,
 	"message": sprintf("%s is in native mode", [lib.site_name]),
 	"evidence": ev,
-}) if mode.value == "native"
+} if mode.value == "native"
 
-sup_13 contains lib.result(rego.metadata.chain(), {
+sup_13 contains {
+	"step": "SUP-13",
 	"status": "fail",
 	"subject": lib.site_name,
 	"message": sprintf("%s is in mixed mode but %s accepts Internet clients; Internet-based client management requires native mode", [lib.site_name, names]),
@@ -54,52 +56,56 @@ sup_13 contains lib.result(rego.metadata.chain(), {
 		"Specify the site server signing certificate and change the site to native mode on the Site Mode tab of the site properties.",
 		"Or, until then, set every SUP to allow intranet-only client connections and remove the Internet-based SUP.",
 	],
-}) if {
+} if {
 	mode.value == "mixed"
 	count(internet_facing) > 0
 }
 
-sup_13 contains lib.result(rego.metadata.chain(), {
+sup_13 contains {
+	"step": "SUP-13",
 	"status": "fail",
 	"subject": lib.site_name,
 	"message": sprintf("%s is in mixed mode; this audit requires native mode (params.require_native_mode)", [lib.site_name]),
 	"evidence": ev,
 	"remediation": ["Plan and configure native mode (About Native Mode; Planning for Native Mode), then change the site mode on the Site Mode tab of the site properties."],
-}) if {
+} if {
 	mode.value == "mixed"
 	count(internet_facing) == 0
 	lib.params.require_native_mode
 }
 
-sup_13 contains lib.result(rego.metadata.chain(), {
+sup_13 contains {
+	"step": "SUP-13",
 	"status": "not_applicable",
 	"subject": lib.site_name,
 	"message": sprintf("%s is in mixed mode and no software update point accepts Internet clients, so native mode is not required", [lib.site_name]),
 	"evidence": ev,
-}) if {
+} if {
 	mode.value == "mixed"
 	count(internet_facing) == 0
 	lib.sup_facts_known
 	not lib.params.require_native_mode
 }
 
-sup_13 contains lib.result(rego.metadata.chain(), {
+sup_13 contains {
+	"step": "SUP-13",
 	"status": "unknown",
 	"subject": lib.site_name,
 	"message": sprintf("%s is in mixed mode; whether any software update point accepts Internet clients is unknown because no SUP role fact was collected", [lib.site_name]),
 	"evidence": ev,
 	"remediation": ["Collect the site control file (sitectrl.ct0) from the site server."],
-}) if {
+} if {
 	mode.value == "mixed"
 	count(internet_facing) == 0
 	not lib.sup_facts_known
 	not lib.params.require_native_mode
 }
 
-sup_13 contains lib.result(rego.metadata.chain(), {
+sup_13 contains {
+	"step": "SUP-13",
 	"status": "unknown",
 	"subject": lib.site_name,
 	"message": sprintf("the site mode (native or mixed) is unknown (%s)", [lib.why(object.get(input.site, "mode", {}))]),
 	"evidence": ev,
 	"remediation": ["Collect the site control file from the site server, or read the Site Mode tab of the site properties."],
-}) if not lib.known(mode)
+} if not lib.known(mode)

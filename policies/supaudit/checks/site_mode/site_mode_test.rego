@@ -32,7 +32,7 @@ test_mixed_intranet_only_fails_when_required if {
 
 test_unknown_mode if {
 	snap := t.snapshot([t.site_server, t.sup])
-	rs := site_mode.results with input as t.replace(snap, "site", object.remove(snap.site, ["mode"]))
+	rs := site_mode.results with input as t.put(snap, "site", object.remove(snap.site, ["mode"]))
 	t.statuses(rs, "SUP-13") == {"unknown"}
 }
 

@@ -31,93 +31,97 @@ matches(c, name) if {
 	concat(".", array.slice(parts, 1, count(parts))) == substring(n, 2, -1)
 }
 
-problems[s.fqdn] contains {"message": "WSUS is not configured to use SSL (UsingSSL is 0: wsusutil configuressl has not been run)", "evidence": [lib.evidence(sprintf("servers[%s].wsus.using_ssl", [s.fqdn]), s.wsus.using_ssl)], "fix": "configuressl"} if {
-	some s in lib.internet_candidates
+# problems(s) are the findings that fail SUP-10 for server s (objects with
+# message, evidence and the key of the fix in fixes); unknowns(s) those
+# that leave it unknown. Both are functions of the server, computed once
+# per server, rather than partial sets keyed by FQDN, which OPA would
+# evaluate again at every lookup.
+problems(s) := ((configuressl_problems(s) | vdir_problems(s, vdirs(s))) | role_problems(s)) | cert_problems(s)
+
+configuressl_problems(s) := {{"message": "WSUS is not configured to use SSL (UsingSSL is 0: wsusutil configuressl has not been run)", "evidence": [lib.evidence(sprintf("servers[%s].wsus.using_ssl", [s.fqdn]), s.wsus.using_ssl)], "fix": "configuressl"} |
 	lib.is_false(s.wsus.using_ssl)
 }
 
-problems[s.fqdn] contains {"message": sprintf("SSL is not required on the %s virtual directory", [v]), "evidence": [lib.evidence(sprintf("servers[%s].wsus.ssl_required.%s", [s.fqdn, v]), f)], "fix": "vdirs"} if {
-	some s in lib.internet_candidates
+vdir_problems(s, idx) := {{"message": sprintf("SSL is not required on the %s virtual directory", [v]), "evidence": [lib.evidence(sprintf("servers[%s].wsus.ssl_required.%s", [s.fqdn, v]), f)], "fix": "vdirs"} |
 	some v in lib.params.ssl_required_vdirs
-	f := ssl_required(s, v)
+	f := object.get(idx, lower(v), {})
 	lib.is_false(f)
 }
 
-problems[s.fqdn] contains {"message": "the software update point role does not require SSL communication to the WSUS server", "evidence": [lib.evidence(sprintf("servers[%s].sup.ssl", [s.fqdn]), s.sup.ssl)], "fix": "role"} if {
-	some s in lib.internet_candidates
+role_problems(s) := {{"message": "the software update point role does not require SSL communication to the WSUS server", "evidence": [lib.evidence(sprintf("servers[%s].sup.ssl", [s.fqdn]), s.sup.ssl)], "fix": "role"} |
 	lib.is_false(s.sup.ssl)
 }
 
-problems[s.fqdn] contains {"message": sprintf("the certificate %s expired on %s", [c.subject, c.not_after]), "evidence": [cert_ev(s)], "fix": "cert"} if {
-	some s in lib.internet_candidates
+cert_problems(s) := {p |
 	c := s.wsus.certificate.value
-	time.parse_rfc3339_ns(c.not_after) < lib.now_ns
+	some p in cert_findings(s, c)
 }
 
-problems[s.fqdn] contains {"message": sprintf("the certificate %s is not valid before %s", [c.subject, c.not_before]), "evidence": [cert_ev(s)], "fix": "cert"} if {
-	some s in lib.internet_candidates
-	c := s.wsus.certificate.value
-	time.parse_rfc3339_ns(c.not_before) > lib.now_ns
+cert_findings(s, c) := (((expired(s, c) | not_yet_valid(s, c)) | untrusted(s, c)) | misses_internet_fqdn(s, c)) | misses_intranet_fqdn(s, c)
+
+expired(s, c) := {{"message": sprintf("the certificate %s expired on %s", [c.subject, c.not_after]), "evidence": [cert_ev(s)], "fix": "cert"} |
+	lib.ns(c.not_after) < lib.now_ns
 }
 
-problems[s.fqdn] contains {"message": sprintf("the certificate %s issued by %s is not trusted (its chain does not verify)", [c.subject, c.issuer]), "evidence": [cert_ev(s)], "fix": "cert"} if {
-	some s in lib.internet_candidates
-	c := s.wsus.certificate.value
+not_yet_valid(s, c) := {{"message": sprintf("the certificate %s is not valid before %s", [c.subject, c.not_before]), "evidence": [cert_ev(s)], "fix": "cert"} |
+	lib.ns(c.not_before) > lib.now_ns
+}
+
+untrusted(s, c) := {{"message": sprintf("the certificate %s issued by %s is not trusted (its chain does not verify)", [c.subject, c.issuer]), "evidence": [cert_ev(s)], "fix": "cert"} |
 	c.trusted == false
 }
 
-problems[s.fqdn] contains {"message": sprintf("the certificate %s does not name the Internet FQDN %s (it names %s)", [c.subject, s.internet_fqdn.value, concat(", ", sort(names(c)))]), "evidence": [cert_ev(s), lib.evidence(sprintf("servers[%s].internet_fqdn", [s.fqdn]), s.internet_fqdn)], "fix": "cert"} if {
-	some s in lib.internet_candidates
-	c := s.wsus.certificate.value
+misses_internet_fqdn(s, c) := {{"message": sprintf("the certificate %s does not name the Internet FQDN %s (it names %s)", [c.subject, s.internet_fqdn.value, concat(", ", sort(names(c)))]), "evidence": [cert_ev(s), lib.evidence(sprintf("servers[%s].internet_fqdn", [s.fqdn]), s.internet_fqdn)], "fix": "cert"} |
 	not matches(c, s.internet_fqdn.value)
 }
 
-problems[s.fqdn] contains {"message": sprintf("the certificate %s does not name the intranet FQDN %s, which wsusutil configuressl and synchronization from the active SUP use", [c.subject, s.fqdn]), "evidence": [cert_ev(s)], "fix": "cert"} if {
-	some s in lib.internet_candidates
+misses_intranet_fqdn(s, c) := {{"message": sprintf("the certificate %s does not name the intranet FQDN %s, which wsusutil configuressl and synchronization from the active SUP use", [c.subject, s.fqdn]), "evidence": [cert_ev(s)], "fix": "cert"} |
 	lib.params.certificate.require_intranet_fqdn
-	c := s.wsus.certificate.value
 	not matches(c, s.fqdn)
 }
 
-# ssl_required(s, v) is the fact for virtual directory v (matched without
-# regard to case), or {} (unknown) when it was not collected.
-ssl_required(s, v) := f if {
-	some k, f in object.get(s, ["wsus", "ssl_required"], {})
-	lower(k) == lower(v)
-}
+# vdirs(s) indexes the collected Require SSL facts of server s by the
+# lower-case name of the virtual directory (names are matched without
+# regard to case), built once per server.
+vdirs(s) := {lower(k): f | some k, f in object.get(s, ["wsus", "ssl_required"], {})}
 
-ssl_required(s, v) := {} if {
-	every k, _ in object.get(s, ["wsus", "ssl_required"], {}) {
-		lower(k) != lower(v)
-	}
-}
+unknowns(s) := ((((using_ssl_unknown(s) | vdir_unknowns(s, vdirs(s))) | cert_unknown(s)) | trust_unknown(s)) | internet_fqdn_unknown(s)) | dates_unknown(s)
 
-unknowns[s.fqdn] contains {"message": sprintf("whether WSUS uses SSL is unknown (%s)", [lib.why(w(s, "using_ssl"))]), "evidence": [lib.evidence(sprintf("servers[%s].wsus.using_ssl", [s.fqdn]), w(s, "using_ssl"))]} if {
-	some s in lib.internet_candidates
+using_ssl_unknown(s) := {{"message": sprintf("whether WSUS uses SSL is unknown (%s)", [lib.why(w(s, "using_ssl"))]), "evidence": [lib.evidence(sprintf("servers[%s].wsus.using_ssl", [s.fqdn]), w(s, "using_ssl"))]} |
 	not lib.known(object.get(s, ["wsus", "using_ssl"], {}))
 }
 
-unknowns[s.fqdn] contains {"message": sprintf("whether SSL is required on the %s virtual directory is unknown", [v]), "evidence": []} if {
-	some s in lib.internet_candidates
+vdir_unknowns(_, idx) := {{"message": sprintf("whether SSL is required on the %s virtual directory is unknown", [v]), "evidence": []} |
 	some v in lib.params.ssl_required_vdirs
-	not lib.known(ssl_required(s, v))
+	not lib.known(object.get(idx, lower(v), {}))
 }
 
-unknowns[s.fqdn] contains {"message": sprintf("the certificate bound to the WSUS web site is unknown (%s)", [lib.why(w(s, "certificate"))]), "evidence": [cert_ev(s)]} if {
-	some s in lib.internet_candidates
+cert_unknown(s) := {{"message": sprintf("the certificate bound to the WSUS web site is unknown (%s)", [lib.why(w(s, "certificate"))]), "evidence": [cert_ev(s)]} |
 	not lib.known(object.get(s, ["wsus", "certificate"], {}))
 }
 
-unknowns[s.fqdn] contains {"message": sprintf("whether the certificate %s is trusted was not checked", [s.wsus.certificate.value.subject]), "evidence": [cert_ev(s)]} if {
-	some s in lib.internet_candidates
+trust_unknown(s) := {{"message": sprintf("whether the certificate %s is trusted was not checked", [s.wsus.certificate.value.subject]), "evidence": [cert_ev(s)]} |
 	c := s.wsus.certificate.value
 	not is_boolean(object.get(c, "trusted", null))
 }
 
-unknowns[s.fqdn] contains {"message": "the Internet FQDN of the site system is unknown, so the certificate's names cannot be checked", "evidence": []} if {
-	some s in lib.internet_candidates
+internet_fqdn_unknown(s) := {{"message": "the Internet FQDN of the site system is unknown, so the certificate's names cannot be checked", "evidence": []} |
 	lib.known(s.wsus.certificate)
 	not lib.known(object.get(s, ["internet_fqdn"], {}))
+}
+
+# The validity dates, or the instant of judgement, are not RFC 3339
+# timestamps (lib.ns is undefined): whether the certificate is valid now
+# cannot be told.
+dates_unknown(s) := {{"message": sprintf("whether the certificate %s is valid now cannot be told: its validity dates (%s to %s) or the judgement time (%s) are not RFC 3339 timestamps", [c.subject, c.not_before, c.not_after, lib.now_text]), "evidence": [cert_ev(s)]} |
+	c := s.wsus.certificate.value
+	not dates_readable(c)
+}
+
+dates_readable(c) if {
+	lib.ns(c.not_after)
+	lib.ns(c.not_before)
+	lib.now_ns
 }
 
 fixes := {
@@ -138,50 +142,53 @@ fixes := {
 #   id: SUP-10
 #   severity: high
 #   more_information: How to Configure the WSUS Web Site to Use SSL
-sup_10 contains lib.result(rego.metadata.chain(), {
-	"status": "not_applicable",
-	"subject": lib.site_name,
-	"message": "the site has no Internet-based software update point",
-}) if lib.no_internet_sup
+sup_10 contains lib.internet_gate("SUP-10")
 
-sup_10 contains lib.result(rego.metadata.chain(), {
-	"status": "unknown",
-	"subject": lib.site_name,
-	"message": lib.internet_sup_unknown_message,
-	"remediation": lib.internet_sup_unknown_remediation,
-}) if lib.internet_sup_unknown
+sup_10 contains r if {
+	some s in lib.internet_candidates
+	some r in verdicts(s)
+}
 
-sup_10 contains lib.result(rego.metadata.chain(), {
+# verdicts(s) are server s's SUP-10 results: one fail per problem; else one
+# unknown per unknown; else a pass.
+verdicts(s) := [{
+	"step": "SUP-10",
 	"status": "fail",
 	"subject": s.fqdn,
 	"message": sprintf("%s: %s", [s.fqdn, p.message]),
 	"evidence": p.evidence,
 	"remediation": [fixes[p.fix], "Then check WCM.log on the site server for a successful connection with useSSL: True."],
-}) if {
-	some s in lib.internet_candidates
-	some p in problems[s.fqdn]
-}
-
-sup_10 contains lib.result(rego.metadata.chain(), {
+} |
+	some p in ps
+] if {
+	ps := problems(s)
+	count(ps) > 0
+} else := [{
+	"step": "SUP-10",
 	"status": "unknown",
 	"subject": s.fqdn,
 	"message": sprintf("%s: %s", [s.fqdn, u.message]),
 	"evidence": u.evidence,
 	"remediation": ["Collect the WSUS setup registry key, the IIS configuration and the certificate bound to the WSUS web site from this server, or probe its SSL port (supaudit collect --probe)."],
-}) if {
-	some s in lib.internet_candidates
-	not problems[s.fqdn]
-	some u in unknowns[s.fqdn]
-}
+} |
+	some u in us
+] if {
+	us := unknowns(s)
+	count(us) > 0
+} else := [r | r := pass(s)]
 
-sup_10 contains lib.result(rego.metadata.chain(), {
+pass(s) := {
+	"step": "SUP-10",
 	"status": "pass",
 	"subject": s.fqdn,
-	"message": sprintf("%s: WSUS uses SSL, the five WSUS web services require SSL, and the certificate %s is valid until %s, trusted and names %s", [s.fqdn, c.subject, c.not_after, s.internet_fqdn.value]),
+	"message": sprintf("%s: WSUS uses SSL, the five WSUS web services require SSL, and the certificate %s is valid until %s, trusted and names %s", [s.fqdn, c.subject, valid_until(c), s.internet_fqdn.value]),
 	"evidence": [lib.evidence(sprintf("servers[%s].wsus.using_ssl", [s.fqdn]), s.wsus.using_ssl), cert_ev(s)],
-}) if {
-	some s in lib.internet_candidates
-	not problems[s.fqdn]
-	not unknowns[s.fqdn]
+} if {
 	c := s.wsus.certificate.value
 }
+
+# RFC 5280 4.1.2.5: notAfter 99991231235959Z means the certificate has no
+# well-defined expiration date.
+valid_until(c) := sprintf("%s (no well-defined expiration date)", [c.not_after]) if lib.ns(c.not_after) == lib.ns("9999-12-31T23:59:59Z")
+
+valid_until(c) := c.not_after if lib.ns(c.not_after) != lib.ns("9999-12-31T23:59:59Z")

@@ -73,7 +73,7 @@ test_untrusted_fails if {
 }
 
 test_certificate_unknown if {
-	rs := ssl.results with input as t.snapshot([t.site_server, t.sup, t.replace(t.inet, "wsus", object.remove(t.inet.wsus, ["certificate"]))])
+	rs := ssl.results with input as t.snapshot([t.site_server, t.sup, t.put(t.inet, "wsus", object.remove(t.inet.wsus, ["certificate"]))])
 	t.statuses(rs, "SUP-10") == {"unknown"}
 }
 

@@ -44,32 +44,35 @@ subject := sprintf("%s sync", [lib.site_name])
 #   id: SUP-14
 #   severity: high
 #   more_information: How to Synchronize Software Updates
-sup_14 contains lib.result(rego.metadata.chain(), {
+sup_14 contains {
+	"step": "SUP-14",
 	"status": "unknown",
 	"subject": subject,
 	"message": "the synchronization state of the active software update point is unknown",
 	"evidence": ev,
 	"remediation": ["Collect wsyncmgr.log from the site server."],
-}) if {
+} if {
 	not lib.known(object.get(sync, ["status"], {}))
 	not lib.known(object.get(sync, ["last_success"], {}))
 }
 
-sup_14 contains lib.result(rego.metadata.chain(), {
+sup_14 contains {
+	"step": "SUP-14",
 	"status": "fail",
 	"subject": subject,
 	"message": "the active software update point has never synchronized",
 	"evidence": ev,
 	"remediation": sync_remediation,
-}) if sync.status.value == "never"
+} if sync.status.value == "never"
 
-sup_14 contains lib.result(rego.metadata.chain(), {
+sup_14 contains {
+	"step": "SUP-14",
 	"status": "fail",
 	"subject": subject,
 	"message": sprintf("the last synchronization attempt%s failed%s", [attempt_at, last_ok]),
 	"evidence": ev,
 	"remediation": sync_remediation,
-}) if sync.status.value == "failed"
+} if sync.status.value == "failed"
 
 attempt_at := sprintf(" (%s)", [sync.last_attempt.value]) if lib.known(sync.last_attempt)
 
@@ -83,34 +86,37 @@ fresh_status(st) if st in {"succeeded", "in_progress"}
 
 fresh_status(_) if not lib.known(object.get(sync, ["status"], {}))
 
-sup_14 contains lib.result(rego.metadata.chain(), {
+sup_14 contains {
+	"step": "SUP-14",
 	"status": "pass",
 	"subject": subject,
 	"message": sprintf("the last synchronization succeeded at %s, %d day(s) before %s", [sync.last_success.value, age_days, lib.now_text]),
 	"evidence": ev,
-}) if {
+} if {
 	fresh_status(object.get(sync.status, "value", ""))
 	age_days <= max_days
 }
 
-sup_14 contains lib.result(rego.metadata.chain(), {
+sup_14 contains {
+	"step": "SUP-14",
 	"status": "warn",
 	"subject": subject,
 	"message": sprintf("the last successful synchronization was %s, %d day(s) before %s (more than %d days)", [sync.last_success.value, age_days, lib.now_text, max_days]),
 	"evidence": ev,
 	"remediation": array.concat(["Check the synchronization schedule in the Software Update Point Component properties (Sync Schedule tab)."], sync_remediation),
-}) if {
+} if {
 	fresh_status(object.get(sync.status, "value", ""))
 	age_days > max_days
 }
 
-sup_14 contains lib.result(rego.metadata.chain(), {
+sup_14 contains {
+	"step": "SUP-14",
 	"status": "unknown",
 	"subject": subject,
 	"message": sprintf("a synchronization is %s but no successful synchronization is recorded", [replace(sync.status.value, "_", " ")]),
 	"evidence": ev,
 	"remediation": ["Collect wsyncmgr.log (and its rolled wsyncmgr.lo_) from the site server, or wait for the synchronization to finish."],
-}) if {
+} if {
 	sync.status.value in {"succeeded", "in_progress"}
 	not lib.known(object.get(sync, ["last_success"], {}))
 }

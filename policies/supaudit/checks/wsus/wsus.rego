@@ -94,26 +94,28 @@ site_note := "" if not lib.known(object.get(input, ["site", "configmgr_version"]
 #   id: SUP-06
 #   severity: high
 #   more_information: How to Install Windows Server Update Services 3.0
-sup_06 contains lib.result(rego.metadata.chain(), {
+sup_06 contains {
+	"step": "SUP-06",
 	"status": f.status,
 	"subject": s.fqdn,
 	"message": f.message,
 	"evidence": ev(s),
-	"remediation": rem(f, s),
-}) if {
+	"remediation": remediation_for(f, s),
+} if {
 	s := lib.active_sup
 	some f in judge(s)
 }
 
-sup_06 contains lib.result(rego.metadata.chain(), {
+sup_06 contains {
+	"step": "SUP-06",
 	"status": "unknown",
 	"subject": lib.site_name,
 	"message": "there is not exactly one active software update point, so the computer to check for WSUS 3.0 is unknown (see SUP-04)",
-}) if not lib.active_sup
+} if not lib.active_sup
 
-rem(f, _) := [] if f.status == "pass"
+remediation_for(f, _) := [] if f.status == "pass"
 
-rem(f, s) := remediation(s) if f.status != "pass"
+remediation_for(f, s) := remediation(s) if f.status != "pass"
 
 # METADATA
 # scope: document
@@ -125,26 +127,16 @@ rem(f, s) := remediation(s) if f.status != "pass"
 #   id: SUP-09
 #   severity: high
 #   more_information: How to Install Windows Server Update Services 3.0
-sup_09 contains lib.result(rego.metadata.chain(), {
+sup_09 contains {
+	"step": "SUP-09",
 	"status": f.status,
 	"subject": s.fqdn,
 	"message": f.message,
 	"evidence": ev(s),
-	"remediation": rem(f, s),
-}) if {
+	"remediation": remediation_for(f, s),
+} if {
 	some s in lib.internet_candidates
 	some f in judge(s)
 }
 
-sup_09 contains lib.result(rego.metadata.chain(), {
-	"status": "not_applicable",
-	"subject": lib.site_name,
-	"message": "the site has no Internet-based software update point",
-}) if lib.no_internet_sup
-
-sup_09 contains lib.result(rego.metadata.chain(), {
-	"status": "unknown",
-	"subject": lib.site_name,
-	"message": lib.internet_sup_unknown_message,
-	"remediation": lib.internet_sup_unknown_remediation,
-}) if lib.internet_sup_unknown
+sup_09 contains lib.internet_gate("SUP-09")

@@ -28,7 +28,7 @@ test_rtm_on_rtm_site_passes if {
 
 test_rtm_unknown_site_version_unknown if {
 	snap := with_version("3.0.6000.273")
-	rs := wsus.results with input as t.replace(snap, "site", object.remove(snap.site, ["configmgr_version"]))
+	rs := wsus.results with input as t.put(snap, "site", object.remove(snap.site, ["configmgr_version"]))
 	t.statuses(rs, "SUP-06") == {"unknown"}
 }
 
