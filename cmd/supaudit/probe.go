@@ -3,13 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/supaudit/supaudit/collectors/probe"
+	"github.com/supaudit/supaudit/inventory"
 )
 
 // probeResolver resolves probe targets; nil means the system resolver.
@@ -80,11 +80,11 @@ func (p *probeFlags) collector(e *env) (*probe.Collector, error) {
 		targets = append(targets, t)
 	}
 	caFile := p.caFile
-	var inv *probe.Inventory
-	var site *probe.InventorySite
+	var inv *inventory.Inventory
+	var site *inventory.Site
 	if p.inventory != "" {
 		var err error
-		if inv, err = probe.LoadInventory(p.inventory); err != nil {
+		if inv, err = inventory.Load(p.inventory); err != nil {
 			return nil, usageError(err)
 		}
 		if site, err = inv.Site(p.site); err != nil {
@@ -93,7 +93,7 @@ func (p *probeFlags) collector(e *env) (*probe.Collector, error) {
 		if caFile == "" {
 			caFile = inv.CAFile
 		}
-		targets = append(targets, site.Targets(caFile)...)
+		targets = append(targets, probe.TargetsFor(site, caFile)...)
 	} else if p.site != "" {
 		return nil, usageError(errors.New("--site needs --inventory"))
 	}
@@ -155,7 +155,7 @@ func (p *probeFlags) inventoryHosts() ([]string, error) {
 	if p.inventory == "" {
 		return nil, errors.New("--winrm-all needs --inventory FILE")
 	}
-	inv, err := probe.LoadInventory(p.inventory)
+	inv, err := inventory.Load(p.inventory)
 	if err != nil {
 		return nil, err
 	}
@@ -163,14 +163,5 @@ func (p *probeFlags) inventoryHosts() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var hosts []string
-	if site.SiteServer != "" {
-		hosts = append(hosts, site.SiteServer)
-	}
-	for _, s := range site.SUPs {
-		if !strings.EqualFold(s.FQDN, site.SiteServer) {
-			hosts = append(hosts, s.FQDN)
-		}
-	}
-	return hosts, nil
+	return site.Hosts(), nil
 }

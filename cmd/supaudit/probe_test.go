@@ -22,7 +22,7 @@ func TestProbeUsageErrors(t *testing.T) {
 		{"collect", "--probe", "sup01.corp.example", "--site", "ABC"},
 		{"collect", "--probe", "sup01.corp.example", "--concurrency", "0"},
 		{"collect", "--inventory", "does-not-exist.yaml"},
-		{"scan", "--inventory", "../../collectors/probe/testdata/sites.yaml"}, // two sites, no --site
+		{"scan", "--inventory", "../../inventory/testdata/sites.yaml"}, // two sites, no --site
 	}
 	for _, args := range tests {
 		if code, _, errOut := runCLI(t, args...); code != 2 {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/supaudit/supaudit/facts"
 	"github.com/supaudit/supaudit/internal/clock"
+	"github.com/supaudit/supaudit/inventory"
 )
 
 // Collector is the network probe as a collectors.Collector.
@@ -15,8 +16,8 @@ type Collector struct {
 	// an inventory site.
 	ID string
 	// Inventory and Site, when set, add the roles the inventory declares.
-	Inventory *Inventory
-	Site      *InventorySite
+	Inventory *inventory.Inventory
+	Site      *inventory.Site
 	// Label names what is probed, for messages (the inventory file).
 	Label string
 	// Done, when set, is called with the run's result before the

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/supaudit/supaudit/facts"
+	"github.com/supaudit/supaudit/inventory"
 	"github.com/supaudit/supaudit/policies"
 )
 
@@ -401,7 +402,7 @@ sites:
 // --inventory` does, and returns the validated snapshot.
 func probeInventory(t *testing.T, file string, r Resolver) *facts.Document {
 	t.Helper()
-	inv, err := LoadInventory(file)
+	inv, err := inventory.Load(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -409,7 +410,7 @@ func probeInventory(t *testing.T, file string, r Resolver) *facts.Document {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := Run(context.Background(), site.Targets(inv.CAFile), Options{Resolver: r, ConnectTimeout: 2 * time.Second, RequestTimeout: 5 * time.Second, Now: func() time.Time { return nginxNow }})
+	res := Run(context.Background(), TargetsFor(site, inv.CAFile), Options{Resolver: r, ConnectTimeout: 2 * time.Second, RequestTimeout: 5 * time.Second, Now: func() time.Time { return nginxNow }})
 	snap := res.Snapshot("ABC-probe", nginxNow)
 	inv.Declare(site, snap)
 	data, err := json.MarshalIndent(snap, "", "  ")

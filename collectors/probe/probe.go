@@ -25,6 +25,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -144,6 +145,8 @@ func (t Target) ClientName() string {
 	}
 	return t.FQDN
 }
+
+var fqdnRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$`)
 
 // ParseTarget parses a --probe argument: HOST, or HOST:internet,
 // HOST:intranet or HOST:both.

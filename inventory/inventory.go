@@ -1,4 +1,11 @@
-package probe
+// Package inventory reads an inventory file: what the auditor knows of
+// the sites to audit, their site servers and software update points and
+// the role each SUP is meant to have (docs/inventory.md). The probe
+// collector probes the SUPs it lists (probe.TargetsFor), --winrm-all
+// collects from its servers (Site.Hosts), and Declare adds what it
+// declares to a snapshot, attributed to the collector "inventory" so that
+// reports show the facts were declared, not observed.
+package inventory
 
 import (
 	"fmt"
@@ -12,8 +19,8 @@ import (
 	"github.com/supaudit/supaudit/internal/capread"
 )
 
-// MaxInventorySize is the largest inventory file read.
-const MaxInventorySize = 4 << 20
+// MaxSize is the largest inventory file read.
+const MaxSize = 4 << 20
 
 // Inventory is what the auditor knows of the sites to probe: their site
 // servers and software update points (docs/inventory.md).
@@ -22,23 +29,23 @@ type Inventory struct {
 	// without its own; empty means the system roots.
 	CAFile string `json:"ca_file,omitempty"`
 	// Sites lists the Configuration Manager sites.
-	Sites []InventorySite `json:"sites"`
+	Sites []Site `json:"sites"`
 
 	path string
 }
 
-// InventorySite is one Configuration Manager site.
-type InventorySite struct {
+// Site is one Configuration Manager site.
+type Site struct {
 	// Code is the three-character site code.
 	Code string `json:"code"`
 	// SiteServer is the site server's FQDN.
 	SiteServer string `json:"site_server,omitempty"`
 	// SUPs are the software update points of the site.
-	SUPs []InventorySUP `json:"sups"`
+	SUPs []SUP `json:"sups"`
 }
 
-// InventorySUP is one software update point as the site is meant to have it.
-type InventorySUP struct {
+// SUP is one software update point as the site is meant to have it.
+type SUP struct {
 	// FQDN is the intranet FQDN.
 	FQDN string `json:"fqdn"`
 	// InternetFQDN is the FQDN Internet clients use, if any.
@@ -61,22 +68,18 @@ type PortPair struct {
 	HTTPS int `json:"https"`
 }
 
-// DefaultPairs are the candidate WSUS port pairs: the custom WSUS web site
-// (8530/8531) and the IIS Default Web Site (80/443).
-var DefaultPairs = []PortPair{{8530, 8531}, {80, 443}}
-
 var fqdnRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$`)
 
 var siteCodeRE = regexp.MustCompile(`^[A-Za-z0-9]{3}$`)
 
-// LoadInventory reads and validates an inventory file (YAML or JSON).
+// Load reads and validates an inventory file (YAML or JSON).
 // Relative CA file paths are resolved against the inventory's folder.
-func LoadInventory(path string) (*Inventory, error) {
-	data, err := capread.File(path, MaxInventorySize)
+func Load(path string) (*Inventory, error) {
+	data, err := capread.File(path, MaxSize)
 	if err != nil {
 		return nil, fmt.Errorf("inventory %s: %w", path, err)
 	}
-	inv, err := ParseInventory(path, data)
+	inv, err := Parse(path, data)
 	if err != nil {
 		return nil, err
 	}
@@ -96,9 +99,9 @@ func LoadInventory(path string) (*Inventory, error) {
 	return inv, nil
 }
 
-// ParseInventory decodes and validates inventory data; name is used in
+// Parse decodes and validates inventory data; name is used in
 // error messages and as the source of the facts it declares.
-func ParseInventory(name string, data []byte) (*Inventory, error) {
+func Parse(name string, data []byte) (*Inventory, error) {
 	var inv Inventory
 	if err := yaml.UnmarshalStrict(data, &inv); err != nil {
 		return nil, fmt.Errorf("inventory %s: %w", name, err)
@@ -158,7 +161,7 @@ func validPort(p int) bool { return p > 0 && p < 65536 }
 
 // Site returns the site with the given code (any case), or the only site
 // when code is empty.
-func (inv *Inventory) Site(code string) (*InventorySite, error) {
+func (inv *Inventory) Site(code string) (*Site, error) {
 	if code == "" {
 		if len(inv.Sites) == 1 {
 			return &inv.Sites[0], nil
@@ -177,28 +180,26 @@ func (inv *Inventory) Site(code string) (*InventorySite, error) {
 	return nil, fmt.Errorf("inventory %s: no site %s", inv.path, code)
 }
 
-// Targets turns a site's SUPs into probe targets; caFile is the default CA
-// bundle (the inventory's, or one given on the command line).
-func (s *InventorySite) Targets(caFile string) []Target {
-	ts := make([]Target, 0, len(s.SUPs))
-	for _, sup := range s.SUPs {
-		t := Target{FQDN: sup.FQDN, InternetFQDN: sup.InternetFQDN, Role: sup.Role, CAFile: sup.CAFile}
-		if t.CAFile == "" {
-			t.CAFile = caFile
-		}
-		if sup.Ports != nil {
-			t.Pairs = []PortPair{*sup.Ports}
-		}
-		ts = append(ts, t)
+// Hosts are the servers of the site, for --winrm-all: the site server
+// first, then each SUP that is not the site server, in inventory order.
+func (s *Site) Hosts() []string {
+	var hosts []string
+	if s.SiteServer != "" {
+		hosts = append(hosts, s.SiteServer)
 	}
-	return ts
+	for _, sup := range s.SUPs {
+		if !strings.EqualFold(sup.FQDN, s.SiteServer) {
+			hosts = append(hosts, sup.FQDN)
+		}
+	}
+	return hosts
 }
 
 // Declare adds to snap what the inventory declares of the site: its code,
 // site server, the SUP roles (active, Internet-based, accepted clients,
 // ports) and Internet FQDNs. These facts carry the collector "inventory"
 // so that reports show they were declared, not observed.
-func (inv *Inventory) Declare(s *InventorySite, snap *facts.Snapshot) {
+func (inv *Inventory) Declare(s *Site, snap *facts.Snapshot) {
 	prov := func(host string) facts.Provenance {
 		return facts.Provenance{Collector: "inventory", Host: host, Source: inv.path}
 	}

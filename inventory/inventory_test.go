@@ -1,4 +1,4 @@
-package probe
+package inventory
 
 import (
 	"path/filepath"
@@ -9,8 +9,8 @@ import (
 	"github.com/supaudit/supaudit/facts"
 )
 
-func TestLoadInventory(t *testing.T) {
-	inv, err := LoadInventory(filepath.Join("testdata", "sites.yaml"))
+func TestLoad(t *testing.T) {
+	inv, err := Load(filepath.Join("testdata", "sites.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,12 +24,11 @@ func TestLoadInventory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := site.Targets(inv.CAFile)
-	if len(ts) != 2 || len(ts[0].Pairs) != 1 || ts[0].Pairs[0] != (PortPair{8530, 8531}) || len(ts[1].Pairs) != 0 {
-		t.Errorf("targets = %+v", ts)
+	if s := site.SUPs; len(s) != 2 || s[0].Ports == nil || *s[0].Ports != (PortPair{8530, 8531}) || s[1].Ports != nil || s[1].CAFile != "/etc/ssl/certs/public-roots.pem" {
+		t.Errorf("sups = %+v", s)
 	}
-	if ts[1].ClientName() != "sup.example.com" || ts[1].CAFile != "/etc/ssl/certs/public-roots.pem" || ts[0].CAFile != inv.CAFile {
-		t.Errorf("target 2 = %+v", ts[1])
+	if h := site.Hosts(); strings.Join(h, ",") != strings.Join([]string{site.SiteServer, site.SUPs[0].FQDN, site.SUPs[1].FQDN}, ",") {
+		t.Errorf("hosts = %v", h)
 	}
 	snap := &facts.Snapshot{Schema: facts.SchemaV1, ID: "x", CollectedAt: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
 	inv.Declare(site, snap)
@@ -45,7 +44,7 @@ func TestLoadInventory(t *testing.T) {
 	}
 }
 
-func TestParseInventoryErrors(t *testing.T) {
+func TestParseErrors(t *testing.T) {
 	tests := []struct{ name, yaml, want string }{
 		{"empty", "", "no sites"},
 		{"unknown field", "sites: [{code: ABC, sups: [], colour: red}]", "colour"},
@@ -60,7 +59,7 @@ func TestParseInventoryErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := ParseInventory("t.yaml", []byte(tc.yaml))
+			_, err := Parse("t.yaml", []byte(tc.yaml))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("err = %v, want one containing %q", err, tc.want)
 			}
@@ -68,18 +67,18 @@ func TestParseInventoryErrors(t *testing.T) {
 	}
 }
 
-func FuzzParseInventory(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	f.Add([]byte("sites: [{code: ABC, sups: [{fqdn: a.example, role: intranet}]}]"))
 	f.Add([]byte("ca_file: x\nsites:\n  - code: A1B\n    sups: []\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		inv, err := ParseInventory("fuzz.yaml", data)
+		inv, err := Parse("fuzz.yaml", data)
 		if err != nil {
 			return
 		}
 		for i := range inv.Sites {
 			snap := &facts.Snapshot{}
 			inv.Declare(&inv.Sites[i], snap)
-			_ = inv.Sites[i].Targets("")
+			_ = inv.Sites[i].Hosts()
 		}
 	})
 }
