@@ -575,8 +575,9 @@ var statusOrder = func() map[results.Status]int {
 	return m
 }()
 
-// Sort orders results by snapshot, checklist step, status (worst first),
-// subject and message, so that every report is deterministic.
+// Sort orders results by snapshot, checklist step, subject, status (worst
+// first: the order of results.Statuses) and message, so that every report
+// is deterministic.
 func Sort(rs []results.Result) {
 	sort.SliceStable(rs, func(i, j int) bool {
 		a, b := rs[i], rs[j]
