@@ -79,6 +79,9 @@ type Options struct {
 	// DefaultInternetSUPProperty (a guess, NOT verified; see
 	// docs/evidence.md).
 	InternetSUPProperty string
+	// SUPSettings says where the SUP-03 settings are read in the site
+	// control file; the zero value means extract.DefaultSUPSettingsRule.
+	SUPSettings extract.SUPSettingsRule
 }
 
 func (o Options) maxEntries() int {
@@ -95,7 +98,7 @@ func (o Options) maxTotal() int64 { return o.Extract().MaxTotal() }
 // Extract is the evidence extractor's share of the options (all but
 // MaxZipEntries).
 func (o Options) Extract() extract.Options {
-	return extract.Options{MaxFileSize: o.MaxFileSize, MaxTotalSize: o.MaxTotalSize, ID: o.ID, CollectedAt: o.CollectedAt, Now: o.Now, SiteMode: o.SiteMode, InternetSUPProperty: o.InternetSUPProperty}
+	return extract.Options{MaxFileSize: o.MaxFileSize, MaxTotalSize: o.MaxTotalSize, ID: o.ID, CollectedAt: o.CollectedAt, Now: o.Now, SiteMode: o.SiteMode, InternetSUPProperty: o.InternetSUPProperty, SUPSettings: o.SUPSettings}
 }
 
 // evidence is one server's evidence opened by the bundle collector: the

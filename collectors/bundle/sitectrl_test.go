@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/supaudit/supaudit/collectors/evidence/extract"
 	"github.com/supaudit/supaudit/facts"
 )
 
@@ -165,4 +166,98 @@ func findOpt(s *facts.Snapshot, fqdn string) *facts.Server {
 		}
 	}
 	return nil
+}
+
+// TestSUPSettings: the SUP-03 settings are read from the
+// SMS_WSUS_CONFIGURATION_MANAGER and SMS_WSUS_SYNC_MANAGER components; a
+// missing property is an unknown fact that says where it was looked for,
+// and the products and classifications (kept in the site database) are
+// unknown unless the options name a property for them.
+func TestSUPSettings(t *testing.T) {
+	syncComp := func(props string) string {
+		return "BEGIN_COMPONENT\r\n\t<SMS_WSUS_SYNC_MANAGER>\r\n\t<SITE.contoso.com>\r\n" + props + "END_COMPONENT\r\n"
+	}
+	wcm := func(source, upstream, langs string) string {
+		s := defaultWSUS + "\tPROPERTY <DefaultUseParentWSUS><REG_DWORD><><" + source + ">\r\n"
+		if upstream != "" {
+			s += "\tPROPERTY <ParentWSUS><REG_SZ><" + upstream + "><0>\r\n"
+		}
+		if langs != "-" {
+			s += "\tPROPERTY <SupportedUpdateLanguages><REG_SZ><" + langs + "><0>\r\n"
+		}
+		return s
+	}
+	list := func(f *facts.Fact[[]string]) string {
+		if f == nil {
+			return ""
+		}
+		if f.Value == nil {
+			return "unknown: " + f.Unknown
+		}
+		return "[" + strings.Join(*f.Value, "|") + "]"
+	}
+	tests := []struct {
+		name                     string
+		scf                      string
+		opts                     Options
+		source, schedule, langs  string
+		classifications, product string
+	}{
+		{"Microsoft Update, scheduled, two languages",
+			siteCtrlCase(wcm("0", "", "en, fr"), "63") + syncComp("\tPROPERTY <Sync Schedule><0001200000100038><><0>\r\n"), Options{},
+			"Microsoft Update", "0001200000100038", "[en|fr]",
+			"unknown: the subscribed update classifications are kept in the site database", "unknown: the subscribed products are kept in the site database"},
+		{"upstream server, schedule in the string field, no languages",
+			siteCtrlCase(wcm("1", "wsus-up.contoso.com:8530", ""), "63") + syncComp("\tPROPERTY <Sync Schedule><REG_SZ><0001200000100038><0>\r\n"), Options{},
+			"wsus-up.contoso.com:8530", "0001200000100038", "[]", "", ""},
+		{"no source, no schedule",
+			siteCtrlCase(wcm("2", "", "en"), "63") + syncComp("\tPROPERTY <Sync Schedule><><><0>\r\n"), Options{},
+			"", "", "[en]", "", ""},
+		{"upstream without a server",
+			siteCtrlCase(wcm("1", "", "en"), "63") + syncComp(""), Options{},
+			"unknown: DefaultUseParentWSUS is 1 (an upstream server), but no PROPERTY <ParentWSUS>", "unknown: no PROPERTY <Sync Schedule> in the SMS_WSUS_SYNC_MANAGER component", "[en]", "", ""},
+		{"unreadable source, no sync component, no languages property",
+			siteCtrlCase(wcm("yes", "", "-"), "63"), Options{},
+			`unknown: DefaultUseParentWSUS DWORD value "yes" is not a decimal number`, "unknown: the site control file has no SMS_WSUS_SYNC_MANAGER component", "unknown: no PROPERTY <SupportedUpdateLanguages>", "", ""},
+		{"classifications and products named in the options",
+			siteCtrlCase(wcm("0", "", "en")+"\tPROPERTY <Products><REG_SZ><Windows Server 2003, Office 2003><0>\r\n\tBEGIN_PROPERTY_LIST\r\n\t\t<Classifications>\r\n\t\t<Security Updates>\r\n\t\t<Critical Updates>\r\n\tEND_PROPERTY_LIST\r\n", "63"),
+			Options{SUPSettings: extract.SUPSettingsRule{ClassificationsProperty: "Classifications", ProductsComponent: "SMS_WSUS_CONFIGURATION_MANAGER", ProductsProperty: "Products"}},
+			"Microsoft Update", "unknown: the site control file has no SMS_WSUS_SYNC_MANAGER component", "[en]", "[Security Updates|Critical Updates]", "[Windows Server 2003|Office 2003]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFiles(t, dir, map[string]string{
+				"SITE/manifest.txt": "fqdn=SITE.contoso.com\nroles=site_server\n",
+				"SITE/sitectrl.ct0": tt.scf,
+			})
+			s := collect(t, dir, tt.opts)
+			if s.SUPSettings == nil {
+				t.Fatal("no sup_settings")
+			}
+			str := func(f *facts.Fact[string]) string {
+				if f == nil {
+					return ""
+				}
+				if f.Value == nil {
+					return "unknown: " + f.Unknown
+				}
+				return *f.Value
+			}
+			for _, c := range []struct{ name, got, want string }{
+				{"sync_source", str(s.SUPSettings.SyncSource), tt.source},
+				{"sync_schedule", str(s.SUPSettings.SyncSchedule), tt.schedule},
+				{"languages", list(s.SUPSettings.Languages), tt.langs},
+				{"classifications", list(s.SUPSettings.Classifications), tt.classifications},
+				{"products", list(s.SUPSettings.Products), tt.product},
+			} {
+				if c.want == "" && c.name != "sync_source" && c.name != "sync_schedule" {
+					continue
+				}
+				if c.got != c.want && (!strings.HasPrefix(c.want, "unknown:") || !strings.HasPrefix(c.got, c.want)) {
+					t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
+				}
+			}
+		})
+	}
 }

@@ -69,6 +69,10 @@ type Options struct {
 	// DefaultInternetSUPProperty (a guess, NOT verified; see
 	// docs/evidence.md).
 	InternetSUPProperty string
+	// SUPSettings says where the SUP-03 settings are read in the site
+	// control file; the zero value means DefaultSUPSettingsRule (property
+	// names believed, NOT verified for ConfigMgr 2007; docs/sources.md).
+	SUPSettings SUPSettingsRule
 }
 
 // MaxFile is the per-file limit in effect.

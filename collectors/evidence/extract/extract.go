@@ -80,6 +80,7 @@ type builder struct {
 	servers     []*facts.Server
 	byName      map[string]*facts.Server // lower-case FQDN and short name
 	sync        *facts.Sync
+	supSettings *facts.SUPSettings
 	manifestAt  []time.Time
 	siteServer  *facts.Server
 	sitectrl    []scf
@@ -861,6 +862,7 @@ func (b *builder) applySiteControl(c scf) {
 	activeName, activeLine := "", 0
 	activeWhy := ""
 	wcm := c.f.Component(componentWCM)
+	b.applySUPSettings(c)
 	if wcm != nil {
 		if pr := wcm.Property(propDefaultWSUS); pr != nil && strings.TrimSpace(pr.String) != "" {
 			activeName, activeLine = strings.TrimSpace(pr.String), pr.Line
@@ -1144,6 +1146,7 @@ func (b *builder) finish(bundleName string) *facts.Snapshot {
 		Site:        b.site,
 		Servers:     servers,
 		Sync:        b.sync,
+		SUPSettings: b.supSettings,
 	}
 }
 
