@@ -80,7 +80,9 @@ sup_02 contains manual("SUP-02", "plan the software update point installation (P
 # description: |
 #   Manual, attested in the answers; plus a warning for each collected SUP
 #   setting that is empty (synchronization source, schedule,
-#   classifications, products, languages).
+#   classifications, products, languages). An empty schedule is expected
+#   where the SUP synchronizes from an upstream server (a child site
+#   synchronizes when its parent site asks it to).
 # custom:
 #   id: SUP-03
 #   severity: low
@@ -117,4 +119,17 @@ sup_03 contains {
 	f := input.sup_settings[key]
 	lib.known(f)
 	empty(f.value)
+	not schedule_from_upstream(key)
+}
+
+# schedule_from_upstream: a SUP that synchronizes from an upstream server
+# has no schedule of its own. ConfigMgr 2007: "Synchronization on child
+# sites is either requested by the configured parent site after it
+# completes synchronization or initiated when a previous synchronization
+# failed" (How to Synchronize Software Updates).
+schedule_from_upstream("sync_schedule") if {
+	src := input.sup_settings.sync_source
+	lib.known(src)
+	not empty(src.value)
+	src.value != "Microsoft Update"
 }
