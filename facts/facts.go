@@ -170,6 +170,11 @@ type WSUS struct {
 	// ClientWebService, DssAuthWebService, ServerSyncWebService,
 	// SimpleAuthWebService, ...) to whether IIS requires SSL on it.
 	SSLRequired map[string]*Fact[bool] `json:"ssl_required,omitempty"`
+	// ClientCertificates maps a WSUS virtual directory to its IIS client
+	// certificate setting: "ignore", "accept" (IIS 7 SslNegotiateCert,
+	// IIS 6 AccessSSLFlags 32) or "require" (SslRequireCert, 64). WSUS
+	// clients fail (0x80072f0c) unless it is "ignore".
+	ClientCertificates map[string]*Fact[string] `json:"client_certificates,omitempty"`
 	// Certificate is the server certificate bound to the WSUS web site.
 	Certificate *Fact[Certificate] `json:"certificate,omitempty"`
 }
@@ -183,8 +188,24 @@ type Certificate struct {
 	NotAfter   time.Time `json:"not_after"`
 	Thumbprint string    `json:"thumbprint,omitempty"`
 	// Trusted is whether the chain verified to a trusted root; nil when it
-	// was not checked.
+	// was not checked. SHA-1 signatures are accepted, as by the Windows
+	// Server 2003-era clients of a ConfigMgr 2007 site.
 	Trusted *bool `json:"trusted,omitempty"`
+	// SignatureAlgorithm is the algorithm the issuer signed this
+	// certificate with, as Go names it ("SHA1-RSA", "SHA256-RSA", ...).
+	SignatureAlgorithm string `json:"signature_algorithm,omitempty"`
+	// Chain is the verified chain above this certificate, from its issuer
+	// up to the trusted root; empty when the chain was not verified.
+	Chain []ChainCertificate `json:"chain,omitempty"`
+}
+
+// ChainCertificate is one issuing certificate of a verified chain.
+type ChainCertificate struct {
+	Subject            string `json:"subject"`
+	SignatureAlgorithm string `json:"signature_algorithm"`
+	// Root marks the trust anchor: its own (self-)signature is not
+	// relied on.
+	Root bool `json:"root,omitempty"`
 }
 
 // Accepted client connections of a software update point.
@@ -219,6 +240,10 @@ type SUPRole struct {
 type PortCheck struct {
 	Port      int         `json:"port"`
 	Reachable *Fact[bool] `json:"reachable"`
+	// From names where the test was made from: "site server" (WCM.log's
+	// connections), "probe" (the network probe), or empty when not
+	// recorded.
+	From string `json:"from,omitempty"`
 }
 
 // Synchronization status values.
@@ -239,6 +264,10 @@ type Sync struct {
 	// Source is the upstream source: "Microsoft Update" or an upstream
 	// server's URL.
 	Source *Fact[string] `json:"source,omitempty"`
+	// LastError is the error text of the last failed synchronization
+	// (status message 6703's insertion strings, or the "Sync failed: ..."
+	// line), when the last attempt failed.
+	LastError *Fact[string] `json:"last_error,omitempty"`
 }
 
 // SUPSettings are the software update point component settings planned in

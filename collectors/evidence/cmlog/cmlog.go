@@ -28,6 +28,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -245,7 +246,14 @@ func (s *Scanner) readLine() (line []byte, truncated, ok bool) {
 		if len(frag) > 0 {
 			got = true
 		}
-		if room := head - len(s.lineBuf); !truncated && len(frag) > room && len(s.lineBuf)+len(frag) > s.MaxEntrySize {
+		if !truncated && len(s.lineBuf)+len(frag) > s.MaxEntrySize {
+			// Keep the first head bytes; what is beyond them (already in
+			// lineBuf or in this fragment) goes to the tail.
+			if len(s.lineBuf) > head {
+				s.tailBuf = append(s.tailBuf, s.lineBuf[head:]...)
+				s.lineBuf = s.lineBuf[:head]
+			}
+			room := head - len(s.lineBuf)
 			s.lineBuf = append(s.lineBuf, frag[:room]...)
 			frag = frag[room:]
 			truncated = true
@@ -406,11 +414,15 @@ func (s *Scanner) finishCMWith(attrs string) {
 // Regex used by public parsers (domain-facts §3b):
 // `(.*?) \$\$<(.*?)><(.*?)><thread=(.*?)>`.
 func parseSMSTrace(line string) (Entry, bool) {
-	i := strings.LastIndex(line, "$$<")
+	end := strings.TrimRight(line, " \t")
+	if !strings.HasSuffix(end, ">") {
+		return Entry{}, false
+	}
+	i := lastTrailer(end)
 	if i < 0 {
 		return Entry{}, false
 	}
-	rest := strings.TrimRight(line[i+3:], " \t")
+	rest := end[i+3:]
 	comp, rest, ok := strings.Cut(rest, "><")
 	if !ok {
 		return Entry{}, false
@@ -423,6 +435,19 @@ func parseSMSTrace(line string) (Entry, bool) {
 	e.Thread = parseThread(rest[len("thread=") : len(rest)-1])
 	parseSMSTime(&e, ts)
 	return e, true
+}
+
+// lastTrailer returns the index of the last "$$<" in line, or -1. The
+// trailer is near the end of the line, so its last 512 bytes are searched
+// first (strings.LastIndex is a byte-by-byte loop).
+func lastTrailer(line string) int {
+	const near = 512
+	if len(line) > near {
+		if i := strings.LastIndex(line[len(line)-near:], "$$<"); i >= 0 {
+			return len(line) - near + i
+		}
+	}
+	return strings.LastIndex(line, "$$<")
 }
 
 // parseThread parses "2868 (0xB34)", "2868" or "0xB34".
@@ -473,9 +498,15 @@ func parseSMSTime(e *Entry, ts string) {
 		f := strings.Fields(ts)
 		if len(f) >= 5 {
 			if t, err := time.Parse("Mon Jan _2 15:04:05.000 2006", strings.Join(f[:5], " ")); err == nil {
+				zone := strings.Join(f[5:], " ")
+				if off, ok := windowsZones[strings.ToLower(zone)]; ok {
+					t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.FixedZone(zone, off*60))
+					e.Time, e.HasTime = t, true
+					return
+				}
 				e.Time, e.HasTime, e.LocalTime = t, true, true
-				if len(f) > 5 {
-					e.Warning = joinWarn(e.Warning, fmt.Sprintf("time zone %q not resolved; wall-clock time kept", strings.Join(f[5:], " ")))
+				if zone != "" {
+					e.Warning = joinWarn(e.Warning, fmt.Sprintf("time zone %q not resolved; wall-clock time kept", zone))
 				}
 				return
 			}
@@ -489,6 +520,36 @@ func parseSMSTime(e *Entry, ts string) {
 		return
 	}
 	e.Time, e.HasTime, e.LocalTime = t.t, true, !t.hasBias
+}
+
+// windowsZones maps the Windows time zone names that the SMS 2.0-era long
+// trailer carries ("Mon Jul 03 12:25:46.750 2000 GMT Daylight Time") to
+// their offset from UTC in minutes. The names are Windows' StandardName /
+// DaylightName strings (Microsoft "Default Time Zones"); a name not listed
+// keeps the wall-clock time with a warning.
+var windowsZones = map[string]int{
+	"coordinated universal time": 0, "utc": 0, "gmt": 0,
+	"gmt standard time": 0, "gmt daylight time": 60,
+	"greenwich standard time": 0,
+	"w. europe standard time": 60, "w. europe daylight time": 120,
+	"romance standard time": 60, "romance daylight time": 120,
+	"central europe standard time": 60, "central europe daylight time": 120,
+	"central european standard time": 60, "central european daylight time": 120,
+	"e. europe standard time": 120, "e. europe daylight time": 180,
+	"fle standard time": 120, "fle daylight time": 180,
+	"gtb standard time": 120, "gtb daylight time": 180,
+	"russian standard time":     180,
+	"india standard time":       330,
+	"china standard time":       480,
+	"tokyo standard time":       540,
+	"aus eastern standard time": 600, "aus eastern daylight time": 660,
+	"atlantic standard time": -240, "atlantic daylight time": -180,
+	"eastern standard time": -300, "eastern daylight time": -240,
+	"central standard time": -360, "central daylight time": -300,
+	"mountain standard time": -420, "mountain daylight time": -360,
+	"pacific standard time": -480, "pacific daylight time": -420,
+	"alaskan standard time": -540, "alaskan daylight time": -480,
+	"hawaiian standard time": -600,
 }
 
 func joinWarn(a, b string) string {
@@ -538,6 +599,18 @@ func atoi(s string, minLen, maxLen int) (int, bool) {
 	return n, true
 }
 
+// biasZones caches the zone of each bias: a log has one or two biases, and
+// time.FixedZone allocates.
+var biasZones sync.Map // int -> *time.Location
+
+func biasZone(bias int) *time.Location {
+	if z, ok := biasZones.Load(bias); ok {
+		return z.(*time.Location)
+	}
+	z, _ := biasZones.LoadOrStore(bias, time.FixedZone("", -bias*60))
+	return z.(*time.Location)
+}
+
 type clockResult struct {
 	t       time.Time
 	hasBias bool
@@ -584,7 +657,7 @@ func parseClockBias(s string, mo, d, y int) (clockResult, bool) {
 	}
 	loc := time.UTC
 	if hasBias && bias != 0 {
-		loc = time.FixedZone("", -bias*60)
+		loc = biasZone(bias)
 	}
 	t := time.Date(y, time.Month(mo), d, h, m, sec, nsec, loc)
 	if t.Day() != d {

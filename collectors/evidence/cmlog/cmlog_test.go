@@ -144,7 +144,8 @@ func TestTestdataFiles(t *testing.T) {
 				t.Errorf("text = %q", es[0].Text)
 			}
 			last := es[7]
-			if !last.HasTime || !last.LocalTime || last.Time.Year() != 1999 || last.Thread != 281 || last.Warning == "" {
+			// "Eastern Standard Time" is UTC-5 (Windows zone names).
+			if !last.HasTime || last.LocalTime || !last.Time.Equal(mustTime(t, "1999-03-26T15:43:41.547Z")) || last.Thread != 281 || last.Warning != "" {
 				t.Errorf("SMS 2.0 long form: %+v", last)
 			}
 		}},
@@ -273,26 +274,106 @@ func TestMaxFileSize(t *testing.T) {
 	}
 }
 
+// FuzzParseLog scans each input with a small entry cap and, when big is
+// set, the input repeated past 1 MiB with the default cap, so that lines
+// and entries over DefaultMaxEntrySize are exercised too. Entries never
+// exceed the cap and come in line order.
 func FuzzParseLog(f *testing.F) {
 	files, _ := filepath.Glob("testdata/*.log")
 	for _, p := range files {
 		b, err := os.ReadFile(p)
 		if err == nil {
-			f.Add(b)
+			f.Add(b, false)
+			f.Add(b, true)
 		}
 	}
-	f.Add(encodeUTF16LE("x  $$<C><01-02-2010 01:02:03.000+0><thread=1 (0x1)>\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
+	f.Add(encodeUTF16LE("x  $$<C><01-02-2010 01:02:03.000+0><thread=1 (0x1)>\n"), true)
+	f.Add([]byte("x"), true) // one line of over 1 MiB
+	f.Add([]byte("<![LOG[x"), true)
+	check := func(t *testing.T, data []byte, maxEntry int) {
 		s := NewScanner(bytes.NewReader(data), "fuzz.log")
-		s.MaxEntrySize = 256
+		s.MaxEntrySize = maxEntry
+		last := 0
 		for s.Scan() {
 			e := s.Entry()
-			if len(e.Text) > 256 {
-				t.Fatalf("entry text %d bytes exceeds cap", len(e.Text))
+			if len(e.Text) > maxEntry {
+				t.Fatalf("entry text %d bytes exceeds cap %d", len(e.Text), maxEntry)
 			}
-			if e.Line < 1 {
-				t.Fatalf("bad line %d", e.Line)
+			if e.Line < 1 || e.Line <= last {
+				t.Fatalf("line %d after line %d", e.Line, last)
 			}
+			last = e.Line
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte, big bool) {
+		check(t, data, 256)
+		if big && len(data) > 0 {
+			check(t, bytes.Repeat(data, DefaultMaxEntrySize/len(data)+2), DefaultMaxEntrySize)
 		}
 	})
+}
+
+// TestLongTrailerForms reads both timestamp trailers: the current
+// "MM-DD-YYYY HH:MM:SS.mmm+bias" and the SMS 2.0-era long form with a
+// Windows zone name (SMS 2.0 KB samples); an unknown zone keeps the
+// wall-clock time, and an unreadable time keeps the entry with no time.
+func TestLongTrailerForms(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     time.Time
+		local    bool
+		hasTime  bool
+		warn     string
+	}{
+		{"bias form", "a  $$<SMS_WSUS_SYNC_MANAGER><07-03-2000 12:25:46.750-60><thread=1 (0x1)>", mustTime(t, "2000-07-03T11:25:46.750Z"), false, true, ""},
+		{"long form, GMT Daylight Time is UTC+1", "a  $$<SMS_SITE_COMPONENT_MANAGER><Mon Jul 03 12:25:46.750 2000 GMT Daylight Time><thread=281 (0x119)>", mustTime(t, "2000-07-03T11:25:46.750Z"), false, true, ""},
+		{"long form, Pacific Daylight Time", "a  $$<C><Mon Jul 03 12:25:46.750 2000 Pacific Daylight Time><thread=1 (0x1)>", mustTime(t, "2000-07-03T19:25:46.750Z"), false, true, ""},
+		{"long form, zone not known", "a  $$<C><Mon Jul 03 12:25:46.750 2000 Mars Standard Time><thread=1 (0x1)>", mustTime(t, "2000-07-03T12:25:46.750Z"), true, true, `time zone "Mars Standard Time" not resolved; wall-clock time kept`},
+		{"long form, single-digit day padded", "a  $$<C><Mon Jul  3 12:25:46.750 2000 GMT Standard Time><thread=1 (0x1)>", mustTime(t, "2000-07-03T12:25:46.750Z"), false, true, ""},
+		{"unreadable time kept", "a  $$<C><Someday 25:61><thread=1 (0x1)>", time.Time{}, false, false, `unparsed time "Someday 25:61"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			es := scanAll(t, NewScanner(strings.NewReader("before\n"+tt.in+"\nafter  $$<C><01-02-2010 01:02:03.000+0><thread=1 (0x1)>\n"), "t.log"))
+			if len(es) != 2 {
+				t.Fatalf("got %d entries, want 2: %+v", len(es), es)
+			}
+			e := es[0]
+			if e.Text != "before\na" || e.HasTime != tt.hasTime || e.LocalTime != tt.local || e.Warning != tt.warn {
+				t.Errorf("entry = %+v", e)
+			}
+			if tt.hasTime && !e.Time.Equal(tt.want) {
+				t.Errorf("time = %v, want %v", e.Time.UTC(), tt.want)
+			}
+			if tt.local && e.Time.Hour() != tt.want.Hour() {
+				t.Errorf("wall clock = %v", e.Time)
+			}
+		})
+	}
+}
+
+// TestOverlongLines: a line of 1 MiB or more (which used to panic the
+// line reader) is cut with Truncated set, its trailer still read, and the
+// lines around it are kept whole.
+func TestOverlongLines(t *testing.T) {
+	const trailer = "  $$<SMS_WSUS_CONFIGURATION_MANAGER><01-02-2010 10:00:00.000+0><thread=1 (0x1)>"
+	for _, n := range []int{DefaultMaxEntrySize - 200, DefaultMaxEntrySize - len(trailer), DefaultMaxEntrySize, DefaultMaxEntrySize + 1, DefaultMaxEntrySize + 70000, 3 * DefaultMaxEntrySize} {
+		for _, eol := range []string{"\n", "\r\n"} {
+			in := "first  $$<C><01-02-2010 09:00:00.000+0><thread=1 (0x1)>" + eol +
+				strings.Repeat("x", n) + trailer + eol +
+				"last  $$<C><01-02-2010 11:00:00.000+0><thread=1 (0x1)>" + eol
+			es := scanAll(t, NewScanner(strings.NewReader(in), "long.log"))
+			if len(es) != 3 {
+				t.Fatalf("n=%d: got %d entries", n, len(es))
+			}
+			if es[0].Text != "first" || es[2].Text != "last" || es[2].Line != 3 {
+				t.Errorf("n=%d: neighbours lost: %q %q line %d", n, es[0].Text, es[2].Text, es[2].Line)
+			}
+			long := es[1]
+			wantTrunc := n+len(trailer)+len(eol) > DefaultMaxEntrySize // the cap counts the line end
+			if long.Truncated != wantTrunc || long.Component != "SMS_WSUS_CONFIGURATION_MANAGER" || !long.HasTime || len(long.Text) > DefaultMaxEntrySize {
+				t.Errorf("n=%d: long entry: truncated=%v component=%q hasTime=%v len=%d", n, long.Truncated, long.Component, long.HasTime, len(long.Text))
+			}
+		}
+	}
 }

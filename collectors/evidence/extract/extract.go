@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/supaudit/supaudit/collectors/evidence/certs"
-	"github.com/supaudit/supaudit/collectors/evidence/cmlog"
 	"github.com/supaudit/supaudit/collectors/evidence/iisconfig"
 	"github.com/supaudit/supaudit/collectors/evidence/regfile"
 	"github.com/supaudit/supaudit/collectors/evidence/sitectrl"
@@ -65,9 +64,6 @@ var (
 	reVersion  = regexp.MustCompile(`^[0-9]{1,5}\.[0-9]{1,5}(\.[0-9]{1,6}){0,2}$`)
 	reFQDN     = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$`)
 	reSiteCode = regexp.MustCompile(`^[A-Za-z0-9]{3}$`)
-	reWCMConn  = regexp.MustCompile(`(?i)Successfully connected to server:\s*([^,\s]+),\s*port:\s*(\d+),\s*useSSL:\s*(true|false)`)
-	reSyncOK   = regexp.MustCompile(`(?i)^\s*Sync succeeded`)
-	reSyncFail = regexp.MustCompile(`(?i)^\s*Sync failed`)
 )
 
 // builder accumulates facts across servers.
@@ -85,7 +81,6 @@ type builder struct {
 	siteServer  *facts.Server
 	sitectrl    []scf
 	conns       []wcmConn
-	wsusSite    map[*facts.Server]bool // WSUS port facts come from the registry
 	modeHint    *facts.Fact[string]
 	inetHints   map[*facts.Server]*facts.Fact[string]
 	sawSiteCtrl bool
@@ -98,19 +93,18 @@ type scf struct {
 	host string
 }
 
-type wcmConn struct {
-	server string
-	port   int
-	ssl    bool
-	prov   facts.Provenance
-}
-
 func newBuilder(c Collector, opts Options) *builder {
-	return &builder{collector: c, opts: opts, byName: map[string]*facts.Server{}, wsusSite: map[*facts.Server]bool{}, inetHints: map[*facts.Server]*facts.Fact[string]{}}
+	return &builder{collector: c, opts: opts, byName: map[string]*facts.Server{}, inetHints: map[*facts.Server]*facts.Fact[string]{}}
 }
 
 func (b *builder) errorf(format string, args ...any) {
 	b.errs = append(b.errs, fmt.Sprintf(format, args...))
+}
+
+// warnf records a collector warning: a problem that loses nothing the
+// policies need.
+func (b *builder) warnf(format string, args ...any) {
+	b.warns = append(b.warns, fmt.Sprintf(format, args...))
 }
 
 func shortName(n string) string {
@@ -448,7 +442,6 @@ func (b *builder) readWSUSRegistry(ev *Evidence, srv *facts.Server) int {
 	if v := k.Value("PortNumber"); v != nil {
 		if n, ok := dword(v); ok && n >= 1 && n <= 65535 {
 			setFact(&w.Port, int(n), b.prov(host, src, v.Line))
-			b.wsusSite[srv] = true
 		} else {
 			setUnknown(&w.Port, fmt.Sprintf("PortNumber %s is not a TCP port", rawValue(v)), b.prov(host, src, v.Line))
 		}
@@ -596,7 +589,7 @@ func (b *builder) readIIS(ev *Evidence, srv *facts.Server, index int) {
 				setFact(&w.SSLPort, bd.Port, b.prov(host, src, bd.Line))
 			}
 		case "http":
-			if !b.wsusSite[srv] && bd.Port >= 1 && bd.Port <= 65535 {
+			if bd.Port >= 1 && bd.Port <= 65535 {
 				setFact(&w.Port, bd.Port, b.prov(host, src, bd.Line))
 			}
 		}
@@ -697,99 +690,6 @@ func (b *builder) parseCerts(ev *Evidence, pattern string) []fileCert {
 		}
 	}
 	return all
-}
-
-// scanLog scans a log and its rolled-over predecessor (X.lo_ before
-// X.log), calling fn for every entry with the entry's source.
-func (b *builder) scanLog(ev *Evidence, name string, fn func(src string, en cmlog.Entry)) bool {
-	found := false
-	for _, pat := range []string{logsDir + rolled(name), logsDir + name} {
-		for _, e := range ev.find(pat) {
-			found = true
-			data, err := ev.readAll(e)
-			if err != nil {
-				b.errs = append(b.errs, err.Error())
-				continue
-			}
-			src := ev.source(e)
-			sc := cmlog.NewScanner(bytes.NewReader(data), src)
-			for sc.Scan() {
-				fn(src, sc.Entry())
-			}
-			if err := sc.Err(); err != nil {
-				b.errs = append(b.errs, err.Error())
-			}
-		}
-	}
-	return found
-}
-
-// readWCM collects the successful WSUS connections in WCM.log.
-func (b *builder) readWCM(ev *Evidence, host string) {
-	b.scanLog(ev, LogWCM, func(src string, en cmlog.Entry) {
-		m := reWCMConn.FindStringSubmatch(en.Text)
-		if m == nil {
-			return
-		}
-		port, err := strconv.Atoi(m[2])
-		if err != nil || port < 1 || port > 65535 || !reFQDN.MatchString(m[1]) {
-			b.errorf("%s:%d: cannot read the server and port of %q", src, en.Line, en.Text)
-			return
-		}
-		b.conns = append(b.conns, wcmConn{server: m[1], port: port, ssl: strings.EqualFold(m[3], "true"), prov: b.prov(host, src, en.Line)})
-	})
-}
-
-// readSync reads the last synchronization outcome from wsyncmgr.log.
-func (b *builder) readSync(ev *Evidence, host string) {
-	var last, lastOK *cmlog.Entry
-	var lastSrc, okSrc string
-	firstSrc := ""
-	found := b.scanLog(ev, LogWSyncMgr, func(src string, en cmlog.Entry) {
-		if firstSrc == "" {
-			firstSrc = src
-		}
-		ok, fail := reSyncOK.MatchString(en.Text), reSyncFail.MatchString(en.Text)
-		if !ok && !fail {
-			return
-		}
-		e := en
-		last, lastSrc = &e, src
-		if ok {
-			lastOK, okSrc = &e, src
-		}
-	})
-	if !found {
-		return
-	}
-	if b.sync == nil {
-		b.sync = &facts.Sync{}
-	}
-	s := b.sync
-	if last == nil {
-		if firstSrc == "" {
-			firstSrc = ev.name + "/logs/wsyncmgr.log"
-		}
-		setFact(&s.Status, facts.SyncNever, b.prov(host, firstSrc, 0))
-		return
-	}
-	status := facts.SyncFailed
-	if reSyncOK.MatchString(last.Text) {
-		status = facts.SyncSucceeded
-	}
-	setFact(&s.Status, status, b.prov(host, lastSrc, last.Line))
-	if last.HasTime {
-		setFact(&s.LastAttempt, last.Time.UTC(), b.prov(host, lastSrc, last.Line))
-	} else {
-		setUnknown(&s.LastAttempt, "the last synchronization entry has no timestamp", b.prov(host, lastSrc, last.Line))
-	}
-	if lastOK != nil {
-		if lastOK.HasTime {
-			setFact(&s.LastSuccess, lastOK.Time.UTC(), b.prov(host, okSrc, lastOK.Line))
-		} else {
-			setUnknown(&s.LastSuccess, "the last successful synchronization entry has no timestamp", b.prov(host, okSrc, lastOK.Line))
-		}
-	}
 }
 
 // dwordProp reads a DWORD property of the site control file. A property
@@ -1033,45 +933,6 @@ func sameHost(a, b string) bool {
 		return shortName(a) == shortName(b)
 	}
 	return false
-}
-
-// applyConnections turns WCM.log connections into port facts and records
-// disagreements with the registry / IIS ports as conflicts.
-func (b *builder) applyConnections() {
-	type key struct {
-		srv  *facts.Server
-		port int
-	}
-	lastByPort := map[key]wcmConn{}
-	lastBySrv := map[*facts.Server]wcmConn{}
-	var order []key
-	for _, c := range b.conns {
-		s := b.server(c.server)
-		k := key{s, c.port}
-		if _, seen := lastByPort[k]; !seen {
-			order = append(order, k)
-		}
-		lastByPort[k] = c
-		lastBySrv[s] = c
-	}
-	for _, k := range order {
-		c := lastByPort[k]
-		k.srv.Ports = append(k.srv.Ports, facts.PortCheck{Port: k.port, Reachable: facts.Known(true, c.prov)})
-	}
-	for _, s := range b.servers {
-		c, ok := lastBySrv[s]
-		if !ok || s.WSUS == nil {
-			continue
-		}
-		dst := s.WSUS.Port
-		if c.ssl {
-			dst = s.WSUS.SSLPort
-		}
-		if dst == nil || dst.Value == nil || *dst.Value == c.port {
-			continue
-		}
-		dst.Conflicts = append(dst.Conflicts, facts.Observation[int]{Value: c.port, Provenance: c.prov})
-	}
 }
 
 // finish applies the cross-server evidence and returns the snapshot.

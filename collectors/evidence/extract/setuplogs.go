@@ -1,12 +1,11 @@
 package extract
 
 import (
+	"bytes"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
-	"github.com/supaudit/supaudit/collectors/evidence/cmlog"
 	"github.com/supaudit/supaudit/facts"
 )
 
@@ -18,14 +17,27 @@ import (
 // they never establish a fact on their own: they explain an unknown WSUS
 // install type or version, and a SUPSetup.log WSUS server version that
 // disagrees with the registry is recorded as a conflict.
-var (
-	reSetupStarted   = regexp.MustCompile(`(?i)^\s*SMSWSUS Setup Started`)
-	reSetupSupported = regexp.MustCompile(`(?i)^\s*Supported WSUS version found`)
-	reSetupServerVer = regexp.MustCompile(`(?i)^\s*Supported WSUS Server version \(([0-9]{1,5}(?:\.[0-9]{1,6}){1,3})\) is installed`)
-	reSetupNotFound  = regexp.MustCompile(`(?i)^\s*Did not find supported version`)
-	reSetupSuccess   = regexp.MustCompile(`(?i)^\s*Installation was successful`)
-	reCtrlLocalOK    = regexp.MustCompile(`(?i)^\s*Successfully connected to local WSUS server`)
+const (
+	setupStarted   = "smswsus setup started"
+	setupSupported = "supported wsus version found"
+	setupServerVer = "supported wsus server version ("
+	setupNotFound  = "did not find supported version"
+	setupSuccess   = "installation was successful"
+	ctrlLocalOK    = "successfully connected to local wsus server"
 )
+
+// setupVersion reads X of "Supported WSUS Server version (X) is installed".
+func setupVersion(text string) (string, bool) {
+	t := strings.TrimSpace(text)
+	if len(t) < len(setupServerVer) {
+		return "", false
+	}
+	v, rest, ok := strings.Cut(t[len(setupServerVer):], ")")
+	if !ok || !strings.HasPrefix(strings.ToLower(strings.TrimSpace(rest)), "is installed") || !reVersion.MatchString(v) || strings.Count(v, ".") < 1 {
+		return "", false
+	}
+	return v, true
+}
 
 // logMark is one log line kept as evidence.
 type logMark struct {
@@ -36,7 +48,7 @@ type logMark struct {
 	has  bool
 }
 
-func markOf(src string, en cmlog.Entry) *logMark {
+func markOf(src string, en *logEntry) *logMark {
 	return &logMark{src: src, line: en.Line, text: strings.TrimSpace(en.Text), at: en.Time, has: en.HasTime}
 }
 
@@ -66,24 +78,27 @@ type setupRun struct {
 // .lo_) of one server and adds what they say to its WSUS facts.
 func (b *builder) readSetupLogs(ev *Evidence, srv *facts.Server) {
 	var run setupRun
-	b.scanLog(ev, LogSUPSetup, func(src string, en cmlog.Entry) {
+	b.scanLog(ev, LogSUPSetup, func(src string, en *logEntry) {
+		l := bytes.TrimLeft(en.lower, " \t")
 		switch {
-		case reSetupStarted.MatchString(en.Text):
+		case bytes.HasPrefix(l, []byte(setupStarted)):
 			run = setupRun{} // only the last run counts
-		case reSetupServerVer.MatchString(en.Text):
-			run.version = reSetupServerVer.FindStringSubmatch(en.Text)[1]
-			run.verMark = markOf(src, en)
-		case reSetupSupported.MatchString(en.Text):
+		case bytes.HasPrefix(l, []byte(setupServerVer)):
+			if v, ok := setupVersion(en.Text); ok {
+				run.version = v
+				run.verMark = markOf(src, en)
+			}
+		case bytes.HasPrefix(l, []byte(setupSupported)):
 			run.supported = markOf(src, en)
-		case reSetupNotFound.MatchString(en.Text):
+		case bytes.HasPrefix(l, []byte(setupNotFound)):
 			run.notFound = markOf(src, en)
-		case reSetupSuccess.MatchString(en.Text):
+		case bytes.HasPrefix(l, []byte(setupSuccess)):
 			run.success = markOf(src, en)
 		}
 	})
 	var ctrlOK *logMark
-	b.scanLog(ev, LogWSUSCtrl, func(src string, en cmlog.Entry) {
-		if reCtrlLocalOK.MatchString(en.Text) {
+	b.scanLog(ev, LogWSUSCtrl, func(src string, en *logEntry) {
+		if bytes.HasPrefix(bytes.TrimLeft(en.lower, " \t"), []byte(ctrlLocalOK)) {
 			ctrlOK = markOf(src, en)
 		}
 	})
