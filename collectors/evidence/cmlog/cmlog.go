@@ -31,6 +31,7 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/supaudit/supaudit/collectors/evidence/internal/textenc"
 )
@@ -125,6 +126,12 @@ type Scanner struct {
 	MaxEntrySize int
 	// MaxFileSize caps the bytes read; 0 means DefaultMaxFileSize.
 	MaxFileSize int64
+	// Borrow lets the strings of an entry (Text, Component, Context, File,
+	// Warning) share the Scanner's line buffer, like bufio.Scanner.Bytes:
+	// they are valid only until the next call to Scan, and a caller that
+	// keeps one must copy it (strings.Clone). It saves one allocation and
+	// copy per line.
+	Borrow bool
 
 	name    string
 	src     io.Reader
@@ -222,8 +229,9 @@ func (s *Scanner) Scan() bool {
 		s.lineNo++
 		s.process(line, trunc)
 	}
+	// The slot is not cleared: it is overwritten by the next entries, so
+	// at most the queue's few entries stay referenced.
 	s.cur = s.queue[s.qhead]
-	s.queue[s.qhead] = Entry{}
 	s.qhead++
 	return true
 }
@@ -323,14 +331,19 @@ func (s *Scanner) process(b []byte, truncated bool) {
 		}
 		return
 	}
-	line := string(b)
-	trimmed := strings.TrimLeft(line, " \t")
+	var line string
+	if s.Borrow {
+		line = unsafe.String(unsafe.SliceData(b), len(b))
+	} else {
+		line = string(b)
+	}
+	trimmed := trimBlankLeft(line)
 	if strings.HasPrefix(trimmed, cmOpen) {
 		s.flushPending()
 		body := trimmed[len(cmOpen):]
 		if i := strings.Index(body, cmClose); i >= 0 {
 			e := Entry{Line: s.lineNo, Format: FormatCMTrace, Truncated: truncated}
-			e.Text = strings.TrimRight(body[:i], " \t")
+			e.Text = trimBlankRight(body[:i])
 			parseCMAttrs(&e, body[i+len(cmClose):])
 			s.emit(e)
 			return
@@ -376,7 +389,11 @@ func (s *Scanner) process(b []byte, truncated bool) {
 	if s.pendingBytes+len(line) > s.MaxEntrySize {
 		s.flushPending()
 	}
-	s.pending = append(s.pending, pendingLine{line: s.lineNo, text: strings.TrimRight(line, " \t"), truncated: truncated})
+	text := trimBlankRight(line)
+	if s.Borrow {
+		text = strings.Clone(text) // held past this line
+	}
+	s.pending = append(s.pending, pendingLine{line: s.lineNo, text: text, truncated: truncated})
 	s.pendingBytes += len(line) + 1
 }
 
@@ -404,7 +421,7 @@ func (s *Scanner) finishCM() {
 }
 
 func (s *Scanner) finishCMWith(attrs string) {
-	e := Entry{Line: s.cm.line, Format: FormatCMTrace, Text: strings.TrimRight(s.cm.sb.String(), " \t"), Truncated: s.cm.truncated}
+	e := Entry{Line: s.cm.line, Format: FormatCMTrace, Text: trimBlankRight(s.cm.sb.String()), Truncated: s.cm.truncated}
 	s.cm = nil
 	parseCMAttrs(&e, attrs)
 	s.emit(e)
@@ -414,7 +431,7 @@ func (s *Scanner) finishCMWith(attrs string) {
 // Regex used by public parsers (domain-facts §3b):
 // `(.*?) \$\$<(.*?)><(.*?)><thread=(.*?)>`.
 func parseSMSTrace(line string) (Entry, bool) {
-	end := strings.TrimRight(line, " \t")
+	end := trimBlankRight(line)
 	if !strings.HasSuffix(end, ">") {
 		return Entry{}, false
 	}
@@ -431,23 +448,25 @@ func parseSMSTrace(line string) (Entry, bool) {
 	if !ok || !strings.HasPrefix(rest, "thread=") || !strings.HasSuffix(rest, ">") {
 		return Entry{}, false
 	}
-	e := Entry{Format: FormatSMSTrace, Component: comp, Text: strings.TrimRight(line[:i], " \t")}
+	e := Entry{Format: FormatSMSTrace, Component: comp, Text: trimBlankRight(line[:i])}
 	e.Thread = parseThread(rest[len("thread=") : len(rest)-1])
 	parseSMSTime(&e, ts)
 	return e, true
 }
 
-// lastTrailer returns the index of the last "$$<" in line, or -1. The
-// trailer is near the end of the line, so its last 512 bytes are searched
-// first (strings.LastIndex is a byte-by-byte loop).
+// lastTrailer returns the index of the last "$$<" in line, or -1. It
+// searches forward with strings.Index (vectorised; strings.LastIndex is a
+// byte-by-byte loop), since a line usually holds one trailer only.
 func lastTrailer(line string) int {
-	const near = 512
-	if len(line) > near {
-		if i := strings.LastIndex(line[len(line)-near:], "$$<"); i >= 0 {
-			return len(line) - near + i
+	last := -1
+	for off := 0; ; {
+		i := strings.Index(line[off:], "$$<")
+		if i < 0 {
+			return last
 		}
+		last = off + i
+		off = last + 1
 	}
-	return strings.LastIndex(line, "$$<")
 }
 
 // parseThread parses "2868 (0xB34)", "2868" or "0xB34".
@@ -499,8 +518,8 @@ func parseSMSTime(e *Entry, ts string) {
 		if len(f) >= 5 {
 			if t, err := time.Parse("Mon Jan _2 15:04:05.000 2006", strings.Join(f[:5], " ")); err == nil {
 				zone := strings.Join(f[5:], " ")
-				if off, ok := windowsZones[strings.ToLower(zone)]; ok {
-					t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.FixedZone(zone, off*60))
+				if loc, ok := windowsZoneLocs[strings.ToLower(zone)]; ok {
+					t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
 					e.Time, e.HasTime = t, true
 					return
 				}
@@ -551,6 +570,16 @@ var windowsZones = map[string]int{
 	"alaskan standard time": -540, "alaskan daylight time": -480,
 	"hawaiian standard time": -600,
 }
+
+// windowsZoneLocs are the windowsZones as locations, made once (the name
+// in a log line may live in a borrowed buffer, and FixedZone allocates).
+var windowsZoneLocs = func() map[string]*time.Location {
+	m := make(map[string]*time.Location, len(windowsZones))
+	for name, off := range windowsZones {
+		m[name] = time.FixedZone(name, off*60)
+	}
+	return m
+}()
 
 func joinWarn(a, b string) string {
 	if a == "" {
@@ -620,7 +649,7 @@ type clockResult struct {
 func parseClockBias(s string, mo, d, y int) (clockResult, bool) {
 	var bias int
 	hasBias := false
-	if i := strings.IndexAny(s, "+-"); i >= 0 {
+	if i := indexSign(s); i >= 0 {
 		sign := 1
 		if s[i] == '-' {
 			sign = -1
@@ -678,7 +707,7 @@ func parseCMAttrs(e *Entry, s string) {
 	s = strings.TrimSuffix(s[1:], ">")
 	var tm, date string
 	for {
-		s = strings.TrimLeft(s, " \t")
+		s = trimBlankLeft(s)
 		name, rest, ok := strings.Cut(s, "=\"")
 		if !ok {
 			break
@@ -754,7 +783,35 @@ func parseSUPSetup(line string) (Entry, bool) {
 	}
 	text := line[end+1:]
 	text = strings.TrimPrefix(text, " ")
-	return Entry{Format: FormatSUPSetup, Text: strings.TrimRight(text, " \t"), Time: t.t, HasTime: true, LocalTime: true}, true
+	return Entry{Format: FormatSUPSetup, Text: trimBlankRight(text), Time: t.t, HasTime: true, LocalTime: true}, true
+}
+
+// trimBlankLeft and trimBlankRight remove spaces and tabs (strings.TrimLeft
+// with a cutset builds a set on every call, once per line here).
+func trimBlankLeft(s string) string {
+	i := 0
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	return s[i:]
+}
+
+func trimBlankRight(s string) string {
+	n := len(s)
+	for n > 0 && (s[n-1] == ' ' || s[n-1] == '\t') {
+		n--
+	}
+	return s[:n]
+}
+
+// indexSign returns the index of the first '+' or '-' in s, or -1.
+func indexSign(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '+' || s[i] == '-' {
+			return i
+		}
+	}
+	return -1
 }
 
 // truncUTF8 cuts s to at most n bytes without splitting a UTF-8 sequence.

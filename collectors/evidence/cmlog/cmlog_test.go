@@ -377,3 +377,29 @@ func TestOverlongLines(t *testing.T) {
 		}
 	}
 }
+
+// TestBorrow: with Borrow set the entries are those of a copying scan
+// (compared as they are returned, before the next Scan).
+func TestBorrow(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.log")
+	for _, p := range files {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := scanAll(t, NewScanner(bytes.NewReader(data), p))
+		s := NewScanner(bytes.NewReader(data), p)
+		s.Borrow = true
+		i := 0
+		for s.Scan() {
+			e := s.Entry()
+			if i >= len(want) || e != want[i] {
+				t.Fatalf("%s: entry %d = %+v, want %+v", p, i, e, want[i])
+			}
+			i++
+		}
+		if i != len(want) {
+			t.Errorf("%s: %d entries, want %d", p, i, len(want))
+		}
+	}
+}

@@ -80,7 +80,8 @@ type builder struct {
 	manifestAt  []time.Time
 	siteServer  *facts.Server
 	sitectrl    []scf
-	conns       []wcmConn
+	conns       wcmConns
+	hostNames   map[string]bool // names hostName checked
 	modeHint    *facts.Fact[string]
 	inetHints   map[*facts.Server]*facts.Fact[string]
 	sawSiteCtrl bool

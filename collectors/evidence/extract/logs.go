@@ -63,8 +63,9 @@ func lowerASCII(buf []byte, s string) []byte {
 	return buf
 }
 
-// logEntry is an entry with its lower-cased text, valid during the
-// callback only.
+// logEntry is an entry with its lower-cased text. It and its strings are
+// valid during the callback only (the scanner's Borrow mode): a callback
+// copies what it keeps.
 type logEntry struct {
 	cmlog.Entry
 	lower []byte
@@ -88,6 +89,9 @@ func (b *builder) scanLog(ev *Evidence, name string, fn func(src string, en *log
 			}
 			src := ev.source(e)
 			sc := cmlog.NewScanner(rc, src)
+			// Entries share the scanner's buffer until the next Scan:
+			// whatever a callback keeps, it copies (strings.Clone).
+			sc.Borrow = true
 			warned, more := 0, 0
 			warn := func(format string, args ...any) {
 				if warned < maxLogWarnings {
@@ -133,21 +137,21 @@ type wcmConn struct {
 	ssl       bool
 	reachable bool
 	prov      facts.Provenance
-	// detail is the failure line's text, for an unreachable port.
-	detail string
+	// seq orders the outcomes as read.
+	seq int
 }
 
 // parseWCMTarget reads "X, port: N, useSSL: B" from position i of the
-// entry (i indexes text and its lower-cased copy alike), returning the
-// server name in its original case. port is -1 when it is not a number.
-func parseWCMTarget(text string, lower []byte, i int) (server string, port int, ssl, ok bool) {
-	comma := bytes.IndexByte(lower[i:], ',')
+// entry's text, returning the server name in its original case. port is
+// -1 when it is not a number. It does not allocate.
+func parseWCMTarget(text string, i int) (server string, port int, ssl, ok bool) {
+	rest := text[i:]
+	comma := strings.IndexByte(rest, ',')
 	if comma < 0 {
 		return "", 0, false, false
 	}
-	server = strings.TrimSpace(text[i : i+comma])
-	rest := strings.TrimSpace(string(lower[i+comma+1:]))
-	rest, ok = strings.CutPrefix(rest, "port:")
+	server = strings.TrimSpace(rest[:comma])
+	rest, ok = cutPrefixFold(strings.TrimSpace(rest[comma+1:]), "port:")
 	if !ok {
 		return "", 0, false, false
 	}
@@ -156,10 +160,19 @@ func parseWCMTarget(text string, lower []byte, i int) (server string, port int, 
 	if err != nil {
 		n = -1
 	}
-	if v, found := strings.CutPrefix(strings.TrimSpace(rest), "usessl:"); found {
-		ssl = strings.HasPrefix(strings.TrimSpace(v), "true")
+	if v, found := cutPrefixFold(strings.TrimSpace(rest), "usessl:"); found {
+		_, ssl = cutPrefixFold(strings.TrimSpace(v), "true")
 	}
 	return server, n, ssl, true
+}
+
+// cutPrefixFold is strings.CutPrefix ignoring ASCII case; prefix is lower
+// case.
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) < len(prefix) || !strings.EqualFold(s[:len(prefix)], prefix) {
+		return s, false
+	}
+	return s[len(prefix):], true
 }
 
 // readWCM collects WCM.log's connections to WSUS servers: successful
@@ -168,41 +181,66 @@ func parseWCMTarget(text string, lower []byte, i int) (server string, port int, 
 // configuration failed on WSUS Server." or state 3 WSUS_CONFIG_FAILED
 // with no HTTP answer in between).
 func (b *builder) readWCM(ev *Evidence, host string) {
-	var pending *wcmConn
+	var pending wcmConn
+	hasPending := false
 	b.scanLog(ev, LogWCM, func(src string, en *logEntry) {
 		l := en.lower
-		switch {
-		case bytes.Contains(l, []byte(wcmAttempt)):
-			i := bytes.Index(l, []byte(wcmAttempt)) + len(wcmAttempt)
-			pending = b.wcmTarget(src, en, i, host)
-		case bytes.Contains(l, []byte(wcmConnected)):
-			i := bytes.Index(l, []byte(wcmConnected)) + len(wcmConnected)
-			if c := b.wcmTarget(src, en, i, host); c != nil {
+		// Every marker holds one of these words: most lines are rejected
+		// by two vectorised searches.
+		if !bytes.Contains(l, []byte("connect")) && !bytes.Contains(l, []byte("configuration")) && !bytes.Contains(l, []byte(wcmHTTPStatus)) {
+			return
+		}
+		if i := bytes.Index(l, []byte(wcmAttempt)); i >= 0 {
+			pending, hasPending = b.wcmTarget(src, en, i+len(wcmAttempt), host)
+			return
+		}
+		if i := bytes.Index(l, []byte(wcmConnected)); i >= 0 {
+			if c, ok := b.wcmTarget(src, en, i+len(wcmConnected), host); ok {
 				c.reachable = true
-				b.conns = append(b.conns, *c)
+				b.conns.add(c)
 			}
-			pending = nil
+			hasPending = false
+			return
+		}
+		switch {
 		case bytes.Contains(l, []byte(wcmLocalAttempt)), bytes.Contains(l, []byte(wcmLocalOK)), bytes.Contains(l, []byte(wcmHTTPStatus)):
-			pending = nil
-		case pending != nil && (bytes.Contains(l, []byte(wcmUnreachable)) || bytes.Contains(l, []byte(wcmRemoteFail)) || bytes.Contains(l, []byte(wcmState3))):
-			c := *pending
+			hasPending = false
+		case hasPending && (bytes.Contains(l, []byte(wcmUnreachable)) || bytes.Contains(l, []byte(wcmRemoteFail)) || bytes.Contains(l, []byte(wcmState3))):
+			c := pending
 			c.reachable = false
 			c.prov = b.prov(host, src, en.Line)
-			c.detail = firstLine(en.Text)
-			b.conns = append(b.conns, c)
-			pending = nil
+			b.conns.add(c)
+			hasPending = false
 		}
 	})
 }
 
 // wcmTarget reads the server and port after position i of an entry.
-func (b *builder) wcmTarget(src string, en *logEntry, i int, host string) *wcmConn {
-	server, port, ssl, ok := parseWCMTarget(en.Text, en.lower, i)
-	if !ok || port < 1 || port > 65535 || !reFQDN.MatchString(server) {
+func (b *builder) wcmTarget(src string, en *logEntry, i int, host string) (wcmConn, bool) {
+	server, port, ssl, ok := parseWCMTarget(en.Text, i)
+	if !ok || port < 1 || port > 65535 || !b.hostName(server) {
 		b.errorf("%s:%d: cannot read the server and port of %q", src, en.Line, firstLine(en.Text))
-		return nil
+		return wcmConn{}, false
 	}
-	return &wcmConn{server: server, port: port, ssl: ssl, prov: b.prov(host, src, en.Line)}
+	// Clone: the entry's text is the scanner's buffer (Borrow).
+	return wcmConn{server: strings.Clone(server), port: port, ssl: ssl, prov: b.prov(host, src, en.Line)}, true
+}
+
+// hostName reports whether name is a host name, remembering the few names
+// a WCM.log repeats (each connection line names its server) so that the
+// regular expression runs once per name, not once per line.
+func (b *builder) hostName(name string) bool {
+	if ok, seen := b.hostNames[name]; seen {
+		return ok
+	}
+	ok := reFQDN.MatchString(name)
+	if b.hostNames == nil {
+		b.hostNames = map[string]bool{}
+	}
+	if len(b.hostNames) < 256 {
+		b.hostNames[strings.Clone(name)] = ok
+	}
+	return ok
 }
 
 func firstLine(s string) string {
@@ -348,7 +386,7 @@ func (b *builder) readSync(ev *Evidence, host string) {
 			e = &syncEvent{status: facts.SyncFailed}
 			text := strings.TrimSpace(en.Text)[len(syncFail):]
 			if msg, ok := strings.CutPrefix(text, ":"); ok {
-				e.errMsg = strings.TrimSpace(msg)
+				e.errMsg = strings.Clone(strings.TrimSpace(msg))
 			}
 		case bytes.HasPrefix(l, []byte(statmsgMark)):
 			m, ok := parseStatMsg(strings.TrimSpace(en.Text))
@@ -368,7 +406,7 @@ func (b *builder) readSync(ev *Evidence, host string) {
 						parts = append(parts, s)
 					}
 				}
-				e.errMsg = strings.Join(parts, "; ")
+				e.errMsg = strings.Clone(strings.Join(parts, "; "))
 			default:
 				return
 			}

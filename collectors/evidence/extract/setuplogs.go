@@ -49,7 +49,7 @@ type logMark struct {
 }
 
 func markOf(src string, en *logEntry) *logMark {
-	return &logMark{src: src, line: en.Line, text: strings.TrimSpace(en.Text), at: en.Time, has: en.HasTime}
+	return &logMark{src: src, line: en.Line, text: strings.Clone(strings.TrimSpace(en.Text)), at: en.Time, has: en.HasTime}
 }
 
 // String renders the mark as `SUP01/logs/SUPSetup.log:5 (2026-11-02 10:12:02): "text"`.
@@ -85,7 +85,7 @@ func (b *builder) readSetupLogs(ev *Evidence, srv *facts.Server) {
 			run = setupRun{} // only the last run counts
 		case bytes.HasPrefix(l, []byte(setupServerVer)):
 			if v, ok := setupVersion(en.Text); ok {
-				run.version = v
+				run.version = strings.Clone(v)
 				run.verMark = markOf(src, en)
 			}
 		case bytes.HasPrefix(l, []byte(setupSupported)):
