@@ -166,7 +166,13 @@ func (c *client) post(ctx context.Context, msg *soap.SoapMessage) (string, error
 	if !strings.Contains(resp.Header.Get("Content-Type"), "soap+xml") {
 		return "", fmt.Errorf("%w: content type %q, want application/soap+xml: is this a WinRM listener?", ErrProtocol, resp.Header.Get("Content-Type"))
 	}
-	if err := wellFormed(body); err != nil {
+	if err := wellFormed(ctx, body); err != nil {
+		switch {
+		case ctx.Err() != nil:
+			return "", c.classify(ctx, err)
+		case errors.Is(err, errTooDeep), errors.Is(err, errTooMany):
+			return "", fmt.Errorf("%w: the response has %v", ErrProtocol, err)
+		}
 		return "", fmt.Errorf("%w: the response is not well-formed XML (truncated?): %v", ErrProtocol, err)
 	}
 	return string(body), nil
@@ -178,12 +184,37 @@ func isOperationTimeout(f string) bool {
 	return strings.Contains(f, "OperationTimeout") || strings.Contains(f, "2150858793")
 }
 
-// wellFormed checks that body is one complete XML document; the parsers of
-// the winrm library do not report every truncation.
-func wellFormed(body []byte) error {
+// maxXMLDepth is the deepest element nesting accepted in a response. A
+// WS-Management answer (Envelope, Header or Body, a response element, a
+// Stream or CommandState, a fault's Detail with a WSManFault message) is
+// less than 12 deep; deeper nesting only costs the XML libraries time.
+const maxXMLDepth = 64
+
+// maxXMLElements is the most elements accepted in one response. supaudit
+// asks for envelopes of at most 150 KB (MaxEnvelopeSize 153600), which
+// hold a few dozen Stream elements; the winrm library's XPath parsing
+// takes seconds per hundred thousand elements.
+const maxXMLElements = 16384
+
+// errTooDeep is wrapped by wellFormed's error for a response nested
+// deeper than maxXMLDepth.
+var errTooDeep = fmt.Errorf("elements nested more than %d deep (no WS-Management answer needs that)", maxXMLDepth)
+
+// errTooMany is wellFormed's error for a response of more than
+// maxXMLElements elements.
+var errTooMany = fmt.Errorf("more than %d elements (no WS-Management answer needs that)", maxXMLElements)
+
+// wellFormed checks that body is one complete XML document nested at most
+// maxXMLDepth deep, of at most maxXMLElements elements; the parsers of the winrm library do not report every
+// truncation, and their time grows with the nesting. It stops when ctx
+// ends.
+func wellFormed(ctx context.Context, body []byte) error {
 	d := xml.NewDecoder(bytes.NewReader(body))
-	depth, seen := 0, false
-	for {
+	depth, seen, elems := 0, false, 0
+	for n := 0; ; n++ {
+		if n%1024 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		tok, err := d.Token()
 		if err == io.EOF {
 			if depth != 0 || !seen {
@@ -198,9 +229,42 @@ func wellFormed(body []byte) error {
 		case xml.StartElement:
 			depth++
 			seen = true
+			if depth > maxXMLDepth {
+				return errTooDeep
+			}
+			if elems++; elems > maxXMLElements {
+				return errTooMany
+			}
 		case xml.EndElement:
 			depth--
+			if depth < 0 {
+				return errors.New("an end tag without its start tag")
+			}
 		}
+	}
+}
+
+// parse runs fn, a parser of the winrm library, under ctx: when ctx ends
+// first, parse returns at once (fn finishes in the background; the
+// response is capped and its nesting bounded, so it cannot run long).
+func parse(ctx context.Context, fn func() error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- fmt.Errorf("the XML parser panicked: %v", r)
+			}
+		}()
+		done <- fn()
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 

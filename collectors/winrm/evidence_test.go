@@ -2,8 +2,12 @@ package winrm
 
 import (
 	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	mzwinrm "github.com/masterzen/winrm"
 
@@ -50,6 +54,9 @@ func TestParseParts(t *testing.T) {
 func FuzzParseParts(f *testing.F) {
 	f.Add([]byte("SUPAUDIT-PART 0 OK 5\r\naGVsbG8=\r\nSUPAUDIT-END 0\r\nSUPAUDIT-PART 1 MISSING x\n"))
 	f.Add([]byte("SUPAUDIT-PART 64 OK 0\n"))
+	// Over 1 MiB: one large part, and many small ones.
+	f.Add([]byte("SUPAUDIT-PART 0 OK 1500000\r\n" + base64.StdEncoding.EncodeToString(bytes.Repeat([]byte("x"), 1500000)) + "\r\nSUPAUDIT-END 0\r\n"))
+	f.Add(bytes.Repeat([]byte("SUPAUDIT-PART 1 OK 1\r\neA==\r\nSUPAUDIT-END 1\r\n"), 40000))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		parts, err := parseParts(b)
 		if err == nil && len(parts) > 65 {
@@ -98,9 +105,13 @@ func TestRedact(t *testing.T) {
 func FuzzReceiveResponse(f *testing.F) {
 	f.Add([]byte(`<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:rsp="http://schemas.microsoft.com/wbem/wsman/1/windows/shell"><s:Body><rsp:ReceiveResponse><rsp:Stream Name="stdout" CommandId="1">aGk=</rsp:Stream><rsp:CommandState CommandId="1" State="http://schemas.microsoft.com/wbem/wsman/1/windows/shell/CommandState/Done"><rsp:ExitCode>0</rsp:ExitCode></rsp:CommandState></rsp:ReceiveResponse></s:Body></s:Envelope>`))
 	f.Add([]byte(`<s:Fault><f:WSManFault Code="2150858793"><f:Message>OperationTimeout</f:Message></f:WSManFault></s:Fault>`))
+	// Over 1 MiB: a large stdout stream, deep nesting, many elements.
+	f.Add([]byte(`<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:rsp="http://schemas.microsoft.com/wbem/wsman/1/windows/shell"><s:Body><rsp:ReceiveResponse><rsp:Stream Name="stdout" CommandId="1">` + base64.StdEncoding.EncodeToString(bytes.Repeat([]byte("y"), 1<<20)) + `</rsp:Stream></rsp:ReceiveResponse></s:Body></s:Envelope>`))
+	f.Add([]byte(strings.Repeat("<a>", 200000) + strings.Repeat("</a>", 200000)))
+	f.Add([]byte("<r>" + strings.Repeat("<a/>", 300000) + "</r>"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_ = faultText(b)
-		if wellFormed(b) != nil {
+		if wellFormed(context.Background(), b) != nil {
 			return
 		}
 		var out, errb capWriter
@@ -109,4 +120,20 @@ func FuzzReceiveResponse(f *testing.F) {
 		_, _ = mzwinrm.ParseOpenShellResponse(string(b))
 		_, _ = mzwinrm.ParseExecuteCommandResponse(string(b))
 	})
+}
+
+// TestParseUnderContext: a parse that does not end by itself does not
+// hold the caller past its context.
+func TestParseUnderContext(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	block := make(chan struct{})
+	defer close(block)
+	start := time.Now()
+	if err := parse(ctx, func() error { <-block; return nil }); !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > time.Second {
+		t.Errorf("parse = %v after %v, want the context's error at once", err, time.Since(start))
+	}
+	if err := parse(context.Background(), func() error { panic("boom") }); err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Errorf("a panicking parser: %v", err)
+	}
 }

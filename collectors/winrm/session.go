@@ -76,7 +76,14 @@ func runHost(ctx context.Context, t Target, o *Options) (map[string][]byte, []st
 	if err != nil {
 		return nil, nil, hostErr(ctx, err, "opening a remote shell", o)
 	}
-	shellID, err := mzwinrm.ParseOpenShellResponse(resp)
+	var shellID string
+	err = parse(ctx, func() (err error) {
+		shellID, err = mzwinrm.ParseOpenShellResponse(resp)
+		return err
+	})
+	if ctx.Err() != nil {
+		return nil, nil, hostErr(ctx, ctx.Err(), "opening a remote shell", o)
+	}
 	if err != nil || shellID == "" {
 		return nil, nil, fmt.Errorf("%w: the Create response holds no ShellId", ErrProtocol)
 	}
@@ -191,7 +198,14 @@ func (c *client) run(ctx context.Context, shellID, line string, max int64) ([]by
 	if err != nil {
 		return nil, err
 	}
-	cmdID, err := mzwinrm.ParseExecuteCommandResponse(resp)
+	var cmdID string
+	err = parse(ctx, func() (err error) {
+		cmdID, err = mzwinrm.ParseExecuteCommandResponse(resp)
+		return err
+	})
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("%w: %v", ErrTimeout, ctx.Err())
+	}
 	if err != nil || cmdID == "" {
 		return nil, fmt.Errorf("%w: the Command response holds no CommandId", ErrProtocol)
 	}
@@ -216,7 +230,15 @@ func (c *client) run(ctx context.Context, shellID, line string, max int64) ([]by
 		if err != nil {
 			return nil, err
 		}
-		finished, code, err := mzwinrm.ParseSlurpOutputErrResponse(resp, stdout, stderr)
+		var finished bool
+		var code int
+		err = parse(ctx, func() (err error) {
+			finished, code, err = mzwinrm.ParseSlurpOutputErrResponse(resp, stdout, stderr)
+			return err
+		})
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%w: %v", ErrTimeout, ctx.Err())
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%w: Receive response: %v", ErrProtocol, err)
 		}
