@@ -388,37 +388,9 @@ func (e *Engine) checkStepLiterals() error {
 	return nil
 }
 
-// stepLess orders step ids by prefix, then numerically ("SUP-2" < "SUP-10").
-func stepLess(a, b string) bool {
-	pa, na := splitID(a)
-	pb, nb := splitID(b)
-	if pa != pb {
-		// The built-in checklist first, then user steps by prefix.
-		if pa == "SUP" || pb == "SUP" {
-			return pa == "SUP"
-		}
-		return pa < pb
-	}
-	if na != nb {
-		return na < nb
-	}
-	return a < b
-}
-
-func splitID(id string) (string, int) {
-	i := strings.LastIndexByte(id, '-')
-	if i < 0 {
-		return id, 0
-	}
-	n := 0
-	for _, c := range id[i+1:] {
-		if c < '0' || c > '9' {
-			return id, 0
-		}
-		n = n*10 + int(c-'0')
-	}
-	return id[:i], n
-}
+// stepLess orders step ids in checklist order (results.CompareSteps, the
+// one definition the reports share).
+func stepLess(a, b string) bool { return results.CompareSteps(a, b) < 0 }
 
 // Steps returns every annotated checklist step, in checklist order.
 func (e *Engine) Steps() []Step { return append([]Step(nil), e.steps...) }
