@@ -147,7 +147,7 @@ type HistoryReporter interface {
 }
 
 // HistoryFormats lists the supaudit report --format values.
-func HistoryFormats() []string { return []string{"html", "markdown"} }
+func HistoryFormats() []string { return []string{"html", "markdown", "json"} }
 
 // GetHistory returns the history reporter for a format, writing to w.
 func GetHistory(format string, w io.Writer) (HistoryReporter, error) {
@@ -156,6 +156,8 @@ func GetHistory(format string, w io.Writer) (HistoryReporter, error) {
 		return &HTML{W: w}, nil
 	case "markdown":
 		return &Markdown{W: w}, nil
+	case "json":
+		return &HistoryJSON{W: w}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q: want one of %s", format, strings.Join(HistoryFormats(), ", "))
 }

@@ -27,7 +27,7 @@ var testNow = time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)
 
 func loadRun(t testing.TB, name string) *Report {
 	t.Helper()
-	r, err := ReadReportFile(context.Background(), filepath.Join("testdata", "history", name), DefaultMaxHistoryFile)
+	r, err := ReadReportFile(context.Background(), filepath.Join("testdata", "history", name), 64<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,11 +86,12 @@ func TestGoldenFormats(t *testing.T) {
 
 func historyView(t testing.TB) *HistoryView {
 	t.Helper()
-	runs, err := LoadHistory(context.Background(), filepath.Join("testdata", "history"), HistoryOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := NewHistoryView(runs, Tool{Name: "supaudit", Version: "test"}, testNow)
+	runs := []*Report{loadRun(t, "run1.json"), loadRun(t, "run2.json")}
+	h := NewHistory(runs, nil, HistoryQuery{})
+	h.Waivers = append(h.Waivers,
+		WaiverRecord{Step: "SUP-06", Subject: "SMS01.corp.litwareinc.com", Reason: "WSUS 3.0 upgrade", ApprovedBy: "J. Doe", Expires: "2026-10-31"},
+		WaiverRecord{Step: "SUP-14", Subject: "site ABC sync", Reason: "sync window moved", ApprovedBy: "M. Chen", Expires: "2026-11-20", Used: 0})
+	v, err := NewHistoryView(h, Tool{Name: "supaudit", Version: "test"}, testNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +109,7 @@ func TestGoldenHistory(t *testing.T) {
 		if err := h.History(context.Background(), v); err != nil {
 			t.Fatal(err)
 		}
-		ext := map[string]string{"html": "html", "markdown": "md"}[format]
+		ext := map[string]string{"html": "html", "markdown": "md", "json": "json"}[format]
 		golden(t, "history."+ext, buf.Bytes())
 	}
 }
@@ -118,31 +119,112 @@ func TestHistoryView(t *testing.T) {
 	if v.Runs != 2 || v.Previous == nil || !v.Latest.GeneratedAt.Equal(time.Date(2026, 11, 1, 6, 0, 0, 0, time.UTC)) {
 		t.Fatalf("runs %d, latest %v: want 2 runs sorted by generated_at", v.Runs, v.Latest.GeneratedAt)
 	}
-	if len(v.Trend) != 2 || len(v.Chart.Points) != 2 {
-		t.Fatalf("trend %d points, chart %d: want 2", len(v.Trend), len(v.Chart.Points))
+	if len(v.Trend) != 2 || len(v.Chart.Points) != 2 || len(v.Chart.XTicks) != 2 {
+		t.Fatalf("trend %d points, chart %d, ticks %d: want 2", len(v.Trend), len(v.Chart.Points), len(v.Chart.XTicks))
 	}
-	// The failed sync of litware was waived in run 2: fixed, not open.
-	var fixed []string
-	for _, c := range v.Fixed {
-		fixed = append(fixed, c.Snapshot+"/"+c.Step+"/"+string(c.After))
+	// Headline: --fail-on fail; alpineskihouse (fail) and litware (fail,
+	// waived sync) are not ready.
+	if v.Sites != 4 || v.Ready != 2 || !strings.Contains(v.Definition, "--fail-on fail") {
+		t.Errorf("headline %d of %d (%s)", v.Ready, v.Sites, v.Definition)
 	}
-	if !contains(fixed, "litware-lit-wsus2/SUP-14/waived") {
-		t.Errorf("fixed = %v, want litware-lit-wsus2/SUP-14/waived", fixed)
+	var order []string
+	for _, r := range v.SiteRows {
+		order = append(order, r.ID+"="+r.Readiness)
 	}
-	var newFail []string
-	for _, c := range v.NewFailures {
-		newFail = append(newFail, c.Snapshot+"/"+c.Step)
+	// Worst first: not ready, then by fail, unknown, warn, manual counts.
+	want := "alpineskihouse-ash-two-active=not ready,litware-lit-wsus2=not ready,relecloud-rel-facts-missing=ready, with findings,contoso-abc-native=ready"
+	if got := strings.Join(order, ","); got != want {
+		t.Errorf("sites %s\nwant %s", got, want)
 	}
-	if !contains(newFail, "alpineskihouse-ash-two-active/SUP-04") {
-		t.Errorf("new failures = %v, want alpineskihouse-ash-two-active/SUP-04", newFail)
+	// The facts-missing site has 3 unattested manual steps and unknowns:
+	// never "compliant", and the detail says why.
+	rel := v.SiteRows[2]
+	if !strings.Contains(rel.ReadyDetail, "3 manual step(s) not attested") || !strings.Contains(rel.ReadyDetail, "unknown") {
+		t.Errorf("relecloud detail %q", rel.ReadyDetail)
 	}
-	if !contains(v.NewHosts, "alpineskihouse-ash-two-active (new site)") {
-		t.Errorf("new hosts = %v", v.NewHosts)
+	// Matrix columns in checklist order, a symbol in every cell.
+	if len(v.Steps) != 14 || v.Steps[0].Step != "SUP-01" || v.Steps[13].Step != "SUP-14" {
+		t.Errorf("steps %v", v.Steps)
 	}
-	for i := 1; i < len(v.Open); i++ {
-		if !stepLess(v.Open[i-1].Step, v.Open[i].Step) {
-			t.Errorf("open failures not in checklist order: %s before %s", v.Open[i-1].Step, v.Open[i].Step)
+	for _, r := range v.SiteRows {
+		for _, c := range r.Cells {
+			if c.Symbol == "" || c.Anchor == "" {
+				t.Errorf("%s %s: cell without symbol or link: %+v", r.ID, c.Step, c)
+			}
 		}
+	}
+	// Every status change, including to and from warn and manual.
+	var changes []string
+	for _, c := range v.Changes {
+		changes = append(changes, c.Snapshot+"/"+c.Step+"/"+orDash(c.Before)+">"+orDash(c.After))
+	}
+	for _, w := range []string{"litware-lit-wsus2/SUP-14/fail>waived", "litware-lit-wsus2/SUP-06/—>warn"} {
+		if !contains(changes, w) {
+			t.Errorf("changes %v lack %s", changes, w)
+		}
+	}
+	if strings.Join(v.NewSites, ",") != "relecloud-rel-facts-missing,alpineskihouse-ash-two-active" || strings.Join(v.GoneSites, ",") != "lucerne-luc-never-synced" {
+		t.Errorf("new sites %v, gone %v", v.NewSites, v.GoneSites)
+	}
+	// Register: expired first, then expiring within 30 days, then active.
+	var reg []string
+	for _, w := range v.Register {
+		reg = append(reg, w.Step+"="+w.State)
+	}
+	if got := strings.Join(reg, ","); got != "SUP-06=expired,SUP-14=expiring,SUP-14=active" {
+		t.Errorf("register %s", got)
+	}
+	// One remediation block per step, each host once, no doubled names.
+	seen := map[string]bool{}
+	for i, b := range v.Remediation {
+		if seen[b.Step] {
+			t.Errorf("two blocks for %s", b.Step)
+		}
+		seen[b.Step] = true
+		if i > 0 && results.CompareSteps(v.Remediation[i-1].Step, b.Step) >= 0 {
+			t.Errorf("blocks not in checklist order: %s before %s", v.Remediation[i-1].Step, b.Step)
+		}
+		hosts := map[string]bool{}
+		for _, h := range b.Hosts {
+			k := h.Site + "/" + h.Subject
+			if hosts[k] {
+				t.Errorf("%s lists %s twice", b.Step, k)
+			}
+			hosts[k] = true
+			if h.Subject != "" && strings.HasPrefix(h.Message, h.Subject) {
+				t.Errorf("%s: message repeats the host: %q", b.Step, h.Message)
+			}
+		}
+		if b.MoreInformation != "" && !strings.HasPrefix(b.MoreInformationURL, "https://") {
+			t.Errorf("%s: More Information without a link", b.Step)
+		}
+	}
+}
+
+func TestChartTimeAxis(t *testing.T) {
+	at := time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC)
+	runs := []RunSummary{{GeneratedAt: at, Sites: 15, Ready: 2}, {GeneratedAt: at.Add(2 * time.Hour), Sites: 25, Ready: 3}}
+	c := newChart(runs)
+	if len(c.XTicks) != 2 || c.XTicks[0].Label == c.XTicks[1].Label {
+		t.Errorf("two runs on one day: ticks %+v, want distinct labels", c.XTicks)
+	}
+	if c.Points[0].YJudged == c.Points[1].YJudged {
+		t.Error("a jump from 15 to 25 sites judged is invisible")
+	}
+	if !strings.Contains(c.Points[1].Label, "3 of 25 sites ready") {
+		t.Errorf("hover text %q", c.Points[1].Label)
+	}
+	// A year of daily runs: month ticks, x proportional to time.
+	var year []RunSummary
+	for i := 0; i < 365; i++ {
+		year = append(year, RunSummary{GeneratedAt: at.AddDate(0, 0, i), Sites: 1000, Ready: i})
+	}
+	c = newChart(year)
+	if n := len(c.XTicks); n < 6 || n > 14 {
+		t.Errorf("%d ticks over a year", n)
+	}
+	if c.Points[0].X != float64(c.Left) || c.Points[364].X != float64(c.Right) {
+		t.Errorf("x range %.1f..%.1f", c.Points[0].X, c.Points[364].X)
 	}
 }
 
@@ -433,37 +515,6 @@ func TestJUnitStructure(t *testing.T) {
 	}
 }
 
-func TestWriteHistoryAtomicAndLoad(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "history")
-	ctx := context.Background()
-	for _, run := range []string{"run2.json", "run1.json"} {
-		path, err := WriteHistory(ctx, dir, loadRun(t, run))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.HasSuffix(path, ".json") || !strings.HasPrefix(filepath.Base(path), "2026") {
-			t.Errorf("history file %s: want <UTC time>-<hash>.json", path)
-		}
-	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 2 {
-		t.Fatalf("%d files in history, want 2 (no temporary files left)", len(entries))
-	}
-	runs, err := LoadHistory(ctx, dir, HistoryOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !runs[0].GeneratedAt.Before(runs[1].GeneratedAt) {
-		t.Error("runs not sorted by generated_at")
-	}
-	if err := os.WriteFile(filepath.Join(dir, "zz.json"), []byte(`{"schema":"other"}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := LoadHistory(ctx, dir, HistoryOptions{}); err == nil || !strings.Contains(err.Error(), "zz.json") {
-		t.Errorf("foreign file: err = %v, want one naming zz.json", err)
-	}
-}
-
 // TestHTMLInChromium opens the history report in headless Chromium and
 // checks the rendered DOM has the summary and the chart with both series,
 // and saves a screenshot under the test's temporary directory.
@@ -499,19 +550,44 @@ func TestHTMLInChromium(t *testing.T) {
 	}
 	dom := string(chrome("--dump-dom"))
 	for _, want := range []string{
-		`<table id="sites">`, "litware-lit-wsus2", "Summary per step",
-		`<svg id="trend-chart"`, `class="series series-results"`, `class="series series-sites"`,
-		"New failures", "Remediation of open failures",
+		// The headline and its definition.
+		`<h1><span class="big">2 of 4</span> sites ready to deploy software updates</h1>`, "--fail-on fail",
+		// The matrix: a row per site, worst first, a column per step,
+		// symbols in the cells, links to the findings.
+		`<table id="matrix">`, `>SUP-01</th>`, `>SUP-14</th>`, `href="#f-`, `>✗</a>`, `>✓</a>`,
+		// The trend: both series, points with hover values, a time axis.
+		`<svg id="trend-chart"`, `class="series series-judged"`, `class="series series-ready"`,
+		"<title>2026-11-01 06:00 UTC: 2 of 4 sites ready", `class="xtick"`,
+		"Waiver register", "Remediation by step",
 	} {
 		if !strings.Contains(dom, want) {
 			t.Errorf("rendered DOM lacks %q", want)
 		}
+	}
+	if i, j := strings.Index(dom, "alpineskihouse-ash-two-active</a>"), strings.Index(dom, "contoso-abc-native</a>"); i < 0 || j < 0 || i > j {
+		t.Errorf("matrix rows not worst first (alpineskihouse at %d, contoso at %d)", i, j)
+	}
+	if strings.Contains(dom, "<script") {
+		t.Error("the page has a script")
 	}
 	shot := filepath.Join(dir, "shot.png")
 	chrome("--screenshot=" + shot)
 	st, err := os.Stat(shot)
 	if err != nil || st.Size() < 10_000 {
 		t.Fatalf("screenshot %s: %v (size %d)", shot, err, sizeOf(st))
+	}
+	// The build artifact: .ci/run sets SUPAUDIT_ARTIFACTS.
+	if art := os.Getenv("SUPAUDIT_ARTIFACTS"); art != "" {
+		data, err := os.ReadFile(shot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, b := range map[string][]byte{"history-report.png": data, "history-report.html": buf.Bytes()} {
+			if err := os.WriteFile(filepath.Join(art, name), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		shot = filepath.Join(art, "history-report.png")
 	}
 	t.Logf("screenshot: %s (%d bytes)", shot, st.Size())
 }
@@ -523,41 +599,16 @@ func sizeOf(st os.FileInfo) int64 {
 	return st.Size()
 }
 
-// BenchmarkHTMLHistory renders the HTML history report of 100 runs over 50
-// sites (about 75,000 results), loading excluded.
+// BenchmarkHTMLHistory renders the HTML history report of 365 runs over
+// 1,000 sites as a store hands it over (a summary per run, the latest and
+// previous runs in full): the view and the page, loading excluded (see
+// history.BenchmarkReport for the whole report from SQLite).
 func BenchmarkHTMLHistory(b *testing.B) {
-	runs := benchRuns(b)
+	h := BenchHistory(loadRun(b, "run1.json"), 365, 1000)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		v, err := NewHistoryView(runs, Tool{Name: "supaudit"}, testNow)
-		if err != nil {
-			b.Fatal(err)
-		}
-		var buf bytes.Buffer
-		if err := (&HTML{W: &buf}).History(context.Background(), v); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkLoadAndRenderHistory is what supaudit report --history does for
-// 100 kept runs over 50 sites: read and decode the files, then render.
-func BenchmarkLoadAndRenderHistory(b *testing.B) {
-	dir := b.TempDir()
-	for _, r := range benchRuns(b) {
-		if _, err := WriteHistory(context.Background(), dir, r); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		runs, err := LoadHistory(context.Background(), dir, HistoryOptions{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		v, err := NewHistoryView(runs, Tool{Name: "supaudit"}, testNow)
+		v, err := NewHistoryView(h, Tool{Name: "supaudit"}, testNow)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -565,29 +616,6 @@ func BenchmarkLoadAndRenderHistory(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-}
-
-// benchRuns builds 100 runs over 50 sites from the testdata runs.
-func benchRuns(b *testing.B) []*Report {
-	base := loadRun(b, "run1.json")
-	runs := make([]*Report, 100)
-	for i := range runs {
-		r := *base
-		r.GeneratedAt = base.GeneratedAt.AddDate(0, 0, i)
-		r.Snapshots = nil
-		for s := 0; s < 50; s++ {
-			src := base.Snapshots[s%len(base.Snapshots)]
-			snap := src
-			snap.ID = fmt.Sprintf("site-%02d", s)
-			snap.Results = append([]results.Result(nil), src.Results...)
-			if (i+s)%7 == 0 {
-				snap.Results[5].Status = results.Fail
-			}
-			r.Snapshots = append(r.Snapshots, snap)
-		}
-		runs[i] = &r
-	}
-	return runs
 }
 
 func FuzzParseReport(f *testing.F) {
@@ -605,7 +633,7 @@ func FuzzParseReport(f *testing.F) {
 			return
 		}
 		// Whatever parses must render in every history and run format.
-		v, err := NewHistoryView([]*Report{r, r}, Tool{Name: "supaudit"}, testNow)
+		v, err := NewHistoryView(NewHistory([]*Report{r, r}, nil, HistoryQuery{}), Tool{Name: "supaudit"}, testNow)
 		if err != nil {
 			t.Fatal(err)
 		}
