@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/supaudit/supaudit/history"
 	"github.com/supaudit/supaudit/report"
 	"github.com/supaudit/supaudit/waivers"
 )
@@ -68,12 +69,34 @@ func (p *Post) Notes() []string {
 	return notes
 }
 
-// Record keeps the run in the history directory and returns the file it
-// wrote; it does nothing (and returns "") without one.
+// Record keeps the run, with the waiver register, in the history store
+// (history.Open: a SQLite file, a PostgreSQL URL or a folder of JSON runs)
+// and returns where: the file a folder store wrote, or "STORE (run ID)"; it
+// does nothing (and returns "") without one.
 func (p *Post) Record(ctx context.Context, h report.Header, tr report.Trailer) (string, error) {
 	if p.history == "" {
 		return "", nil
 	}
 	r := report.New(h.Tool, h.GeneratedAt, h.FailOn, p.kept, tr.Errors)
-	return report.WriteHistory(ctx, p.history, r)
+	st, err := history.Open(ctx, p.history)
+	if err != nil {
+		return "", err
+	}
+	defer st.Close()
+	ws := make([]report.WaiverRecord, len(p.waivers))
+	for i, w := range p.waivers {
+		ws[i] = report.WaiverRecord{Step: w.Step, Subject: w.Subject, Snapshot: w.Snapshot, Reason: w.Reason,
+			ApprovedBy: w.ApprovedBy, Expires: w.Expires}
+		if p.outcome != nil {
+			ws[i].Used = p.outcome.Used[i]
+		}
+	}
+	id, err := st.Record(ctx, r, ws)
+	if err != nil {
+		return "", err
+	}
+	if _, ok := st.(*history.Dir); ok {
+		return id, nil
+	}
+	return fmt.Sprintf("%s (run %s)", history.Describe(p.history), id), nil
 }

@@ -510,7 +510,9 @@ func (s *SQL) loadRun(ctx context.Context, run runRow, q Query) (*report.Report,
 		return nil, err
 	}
 	rep := report.New(run.tool, run.sum.GeneratedAt, run.sum.FailOn, snaps, run.errors)
-	return report.Narrow(rep, q.HistoryQuery), nil
+	// The query chose the sites already (by the site code recorded with
+	// each snapshot: its results here may be one step's only).
+	return report.Narrow(rep, report.HistoryQuery{Step: q.Step}), nil
 }
 
 // loadWaivers reads a run's waiver register (the waivers of the query's

@@ -219,7 +219,7 @@ func (j *HistoryJSON) History(_ context.Context, v *HistoryView) error {
 		Definition: v.Definition, FailOn: v.FailOn, Ready: v.Ready, Sites: v.Sites, Runs: v.Trend,
 		Changes: v.Changes, Register: v.Register, Warnings: v.Warnings, NewSites: orEmptyStrings(v.NewSites),
 		GoneSites: orEmptyStrings(v.GoneSites),
-		Trend: []jsonTrend{}, SiteRows: []jsonSite{}}
+		Trend:     []jsonTrend{}, SiteRows: []jsonSite{}}
 	if doc.Changes == nil {
 		doc.Changes = []VerdictChange{}
 	}
@@ -248,7 +248,6 @@ func (j *HistoryJSON) History(_ context.Context, v *HistoryView) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
 }
-
 
 func orEmptyStrings(s []string) []string {
 	if s == nil {

@@ -98,7 +98,7 @@ shell does not expand them; an expanded list works too).
 	f.registerReportFlags(cmd)
 	fl.Int64Var(&f.maxSize, "max-size", facts.DefaultMaxSize, "largest snapshot file to read, in bytes")
 	registerWaiverFlag(cmd, &f)
-	fl.StringVar(&f.history, "history", "", "keep this run as one JSON report file in this directory (atomically), for supaudit report --history")
+	fl.StringVar(&f.history, "history", "", "keep this run for supaudit report in this "+historyFlagHelp)
 	return cmd
 }
 

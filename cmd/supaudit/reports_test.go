@@ -98,7 +98,7 @@ func TestHistoryAndReport(t *testing.T) {
 		t.Fatalf("html report: %v", err)
 	}
 	code, md, _ := runCLI(t, "report", "--history", dir, "--format", "markdown")
-	if code != 0 || !strings.Contains(md, "## Remediation of open failures") {
+	if code != 0 || !strings.Contains(md, "## Remediation by step") {
 		t.Errorf("markdown report: exit %d", code)
 	}
 	if code, _, errs := runCLI(t, "report", "--history", t.TempDir()); code != 2 || !strings.Contains(errs, "no *.json run files") {

@@ -79,7 +79,7 @@ and reports, for every step, a verdict and the remediation tied to that step.
 		return usageError(fmt.Errorf("%w (see %s --help)", err, c.CommandPath()))
 	})
 	// Every command, in one place.
-	root.AddCommand(newCheckCmd(e), newCollectCmd(e), newScanCmd(e), newDiffCmd(e), newReportCmd(e),
+	root.AddCommand(newCheckCmd(e), newCollectCmd(e), newScanCmd(e), newDiffCmd(e), newReportCmd(e), newHistoryCmd(e),
 		newChecklistCmd(e), newVerifyCmd(e), newVersionCmd(e))
 	e.stopProfile = addProfileFlags(root)
 	return root
