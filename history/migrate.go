@@ -187,11 +187,10 @@ func sqliteBusy(err error) bool {
 
 // retry runs fn again while it fails with a busy error, for up to a minute.
 func (s *SQL) retry(ctx context.Context, fn func() error) error {
-	deadline := time.Now().Add(time.Minute)
-	wait := 5 * time.Millisecond
+	wait, waited := 5*time.Millisecond, time.Duration(0)
 	for {
 		err := fn()
-		if err == nil || s.d.busy == nil || !s.d.busy(err) || time.Now().After(deadline) {
+		if err == nil || s.d.busy == nil || !s.d.busy(err) || waited >= time.Minute {
 			return err
 		}
 		select {
@@ -199,6 +198,7 @@ func (s *SQL) retry(ctx context.Context, fn func() error) error {
 			return ctx.Err()
 		case <-time.After(wait):
 		}
+		waited += wait
 		wait = min(2*wait, 500*time.Millisecond)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/supaudit/supaudit/internal/clock"
 	"github.com/supaudit/supaudit/report"
 	"github.com/supaudit/supaudit/results"
 )
@@ -25,7 +26,7 @@ type SQL struct {
 	db   *sql.DB
 	d    dialect
 	name string
-	// Now is the clock for recorded_at; nil means time.Now.
+	// Now is the clock for recorded_at; nil means clock.Wall.
 	Now func() time.Time
 }
 
@@ -73,12 +74,7 @@ func (s *SQL) DB() *sql.DB { return s.db }
 // Close implements Store.
 func (s *SQL) Close() error { return s.db.Close() }
 
-func (s *SQL) now() time.Time {
-	if s.Now != nil {
-		return s.Now()
-	}
-	return time.Now()
-}
+func (s *SQL) now() time.Time { return clock.Or(s.Now)() }
 
 func (s *SQL) wrap(err error) error {
 	if err == nil {
