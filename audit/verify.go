@@ -13,6 +13,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 	"sigs.k8s.io/yaml"
 
+	"github.com/supaudit/supaudit/collectors/bundle"
 	"github.com/supaudit/supaudit/facts"
 	"github.com/supaudit/supaudit/policies"
 )
@@ -35,7 +36,10 @@ type ExpectedFile struct {
 }
 
 // Fixtures returns the expected-results files under dir, sorted, each with
-// the snapshot beside it (NAME.expected.yaml and NAME.json).
+// the fixture beside it: the snapshot NAME.json (NAME.expected.yaml and
+// NAME.json), or, when there is no NAME.json, the evidence bundle folder
+// NAME/ (fixtures/bundles/compliant.expected.yaml beside
+// fixtures/bundles/compliant/), which JudgeFixture collects first.
 func Fixtures(dir string) (expected, snapshots []string, err error) {
 	st, err := os.Stat(dir)
 	if err != nil || !st.IsDir() {
@@ -52,16 +56,36 @@ func Fixtures(dir string) (expected, snapshots []string, err error) {
 	for _, m := range matches {
 		p := filepath.Join(dir, filepath.FromSlash(m))
 		expected = append(expected, p)
-		snapshots = append(snapshots, strings.TrimSuffix(p, ExpectedSuffix)+".json")
+		base := strings.TrimSuffix(p, ExpectedSuffix)
+		if _, err := os.Stat(base + ".json"); err != nil {
+			if st, err := os.Stat(base); err == nil && st.IsDir() {
+				snapshots = append(snapshots, base)
+				continue
+			}
+		}
+		snapshots = append(snapshots, base+".json")
 	}
 	return expected, snapshots, nil
 }
 
 // JudgeFixture judges the snapshot at path without answers and returns
-// its results as expectations.
+// its results as expectations. A folder is an evidence bundle: it is
+// collected with the bundle collector's defaults, then judged.
 func JudgeFixture(ctx context.Context, engine *policies.Engine, path string) ([]Expectation, error) {
-	doc, err := facts.LoadFile(path, facts.Options{})
-	if err != nil {
+	var doc *facts.Document
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		snap, err := bundle.Collect(ctx, path, bundle.Options{})
+		if err != nil {
+			return nil, err
+		}
+		data, err := json.Marshal(snap)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if doc, err = facts.Parse(path, data); err != nil {
+			return nil, err
+		}
+	} else if doc, err = facts.LoadFile(path, facts.Options{}); err != nil {
 		return nil, err
 	}
 	rs, err := engine.Evaluate(ctx, doc, nil)
