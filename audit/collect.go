@@ -25,8 +25,10 @@ type Collected struct {
 	// Source names what was collected (the first collector's source), for
 	// messages and reports.
 	Source string
-	// Warnings are the collectors' errors, one line each, "NAME: message":
-	// what could not be read (the facts that needed it are unknown).
+	// Warnings are the collectors' errors and warnings, one line each,
+	// "NAME: message": what could not be read (the facts that needed it are
+	// unknown), then the parts of read sources that were skipped (for
+	// example an unreadable line of a site control file, "file:line: what").
 	Warnings []string
 	// Interrupted is set when ctx ended during collection and the
 	// snapshot holds only what was collected until then.
@@ -57,6 +59,9 @@ func Collect(ctx context.Context, cs []collectors.Collector, opts CollectOptions
 	out := &Collected{Source: cs[0].Source(), Interrupted: ctx.Err() != nil}
 	for _, c := range snap.Collectors {
 		for _, m := range c.Errors {
+			out.Warnings = append(out.Warnings, c.Name+": "+m)
+		}
+		for _, m := range c.Warnings {
 			out.Warnings = append(out.Warnings, c.Name+": "+m)
 		}
 	}

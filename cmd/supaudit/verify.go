@@ -33,7 +33,9 @@ func newVerifyCmd(e *env) *cobra.Command {
 		Short: "Judge every fixture snapshot and compare with its expected results",
 		Long: `Judge every snapshot under DIR (default fixtures/) that has an expected-results
 file beside it (NAME.json and NAME.expected.yaml) and compare the (step, status,
-subject) triples. On a mismatch the differences are printed and the exit code is 1.
+subject) triples. An evidence bundle folder with an expected-results file beside it
+(NAME/ and NAME.expected.yaml, no NAME.json) is collected with the bundle collector
+first. On a mismatch the differences are printed and the exit code is 1.
 
 --update rewrites the expected files from the current results; review the diff
 before committing it.`,

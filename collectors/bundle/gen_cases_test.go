@@ -220,3 +220,31 @@ const caseAppHost = `<?xml version="1.0" encoding="UTF-8"?>
     </system.webServer>
 </configuration>
 `
+
+// TestCaseBundles: the committed case bundles are what the generator
+// writes, and their collector errors and warnings name the file and line.
+func TestCaseBundles(t *testing.T) {
+	root := filepath.Join("..", "..", "fixtures", "bundles", "cases")
+	for name, files := range caseBundles() {
+		for path, data := range files {
+			got, err := os.ReadFile(filepath.Join(root, name, "SCCM01", path))
+			if err != nil || string(got) != string(data) {
+				t.Errorf("%s/SCCM01/%s differs from the generator (%v); run SUPAUDIT_GEN_FIXTURES=1 go test ./collectors/bundle -run TestGenerateCaseBundles", name, path, err)
+			}
+		}
+	}
+	for _, tc := range []struct{ bundle, errs, warns string }{
+		{"sitectrl-kb-layout", "", "SCCM01/sitectrl.ct0:28: PROPERTY has 2 fields, want <Name><Type><String><DWord>"},
+		{"reg-query-instead-of-export", `SCCM01/registry/wsus-setup.reg:2: this is reg query output, not a reg export file; export the key with reg export (for example: reg export "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Update Services\\Server\\Setup" wsus-setup.reg)`, ""},
+		{"sitectrl-bad-values", "", ""},
+	} {
+		s := collect(t, filepath.Join(root, tc.bundle), Options{})
+		run := s.Collectors[0]
+		if got := strings.Join(run.Errors, "\n"); got != tc.errs {
+			t.Errorf("%s: errors %q, want %q", tc.bundle, got, tc.errs)
+		}
+		if got := strings.Join(run.Warnings, "\n"); got != tc.warns {
+			t.Errorf("%s: warnings %q, want %q", tc.bundle, got, tc.warns)
+		}
+	}
+}

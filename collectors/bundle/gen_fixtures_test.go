@@ -56,6 +56,11 @@ docs/evidence.md; values are invented. Not verbatim exports.
   match the custom WSUS web site's 8530/8531 (SUP-08), and wsyncmgr.log holds no
   synchronization outcome (SUP-14, never synchronized).
 
+compliant.expected.yaml and failing.expected.yaml hold their expected results:
+'supaudit verify fixtures' collects each bundle folder that has an expected-results
+file beside it, then judges it. cases/ holds bundles built from public samples
+(cases/README.md).
+
 No .json files here: 'supaudit check fixtures/**/*.json' would take them for
 snapshots.
 `

@@ -12,6 +12,16 @@ sup_facts_known if {
 	known(s.sup[k])
 }
 
+# active_unknown are the site systems whose "active" fact was collected as
+# unknown (for example the site control file has no
+# SMS_WSUS_CONFIGURATION_MANAGER component): "no active SUP" cannot then be
+# concluded.
+active_unknown contains s if {
+	some s in input.servers
+	s.sup.active
+	not known(s.sup.active)
+}
+
 # active_sups are the servers designated as the site's active (intranet or
 # intranet-and-Internet) SUP.
 active_sups contains s if {

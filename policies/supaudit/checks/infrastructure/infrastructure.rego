@@ -45,29 +45,19 @@ sup_04 contains {
 } if {
 	lib.sup_facts_known
 	count(lib.active_sups) == 0
-	count(active_unknown) == 0
-}
-
-# active_unknown are the site systems whose "active" fact was collected as
-# unknown (for example the site control file has no
-# SMS_WSUS_CONFIGURATION_MANAGER component): "no active SUP" cannot then be
-# concluded.
-active_unknown contains s if {
-	some s in input.servers
-	s.sup.active
-	not lib.known(s.sup.active)
+	count(lib.active_unknown) == 0
 }
 
 sup_04 contains lib.result(rego.metadata.chain(), {
 	"status": "unknown",
 	"subject": lib.site_name,
-	"message": sprintf("no site system is known to be the active software update point, and for %s it is unknown (%s)", [concat(", ", sort([s.fqdn | some s in active_unknown])), concat("; ", sort({lib.why(s.sup.active) | some s in active_unknown}))]),
-	"evidence": [lib.evidence(sprintf("servers[%s].sup.active", [s.fqdn]), s.sup.active) | some s in active_unknown],
+	"message": sprintf("no site system is known to be the active software update point, and for %s it is unknown (%s)", [concat(", ", sort([s.fqdn | some s in lib.active_unknown])), concat("; ", sort({lib.why(s.sup.active) | some s in lib.active_unknown}))]),
+	"evidence": [lib.evidence(sprintf("servers[%s].sup.active", [s.fqdn]), s.sup.active) | some s in lib.active_unknown],
 	"remediation": ["Collect the whole site control file (sitectrl.ct0) from the site server: the SMS_WSUS_CONFIGURATION_MANAGER component's DefaultWSUS property names the active software update point."],
 }) if {
 	lib.sup_facts_known
 	count(lib.active_sups) == 0
-	count(active_unknown) > 0
+	count(lib.active_unknown) > 0
 }
 
 sup_04 contains {

@@ -46,6 +46,7 @@ sup_07 contains {
 	lib.sup_facts_known
 	count(role_servers) == 0
 	count(lib.active_sups) == 0
+	count(lib.active_unknown) == 0
 }
 
 create_remediation := [
@@ -64,7 +65,21 @@ sup_07 contains {
 } if {
 	count(role_servers) > 0
 	count(lib.active_sups) == 0
+	count(lib.active_unknown) == 0
 	count([s | some s in role_servers; not lib.is_true(object.get(s, ["sup", "internet_based"], {}))]) > 0
+}
+
+sup_07 contains {
+	"step": "SUP-07",
+	"status": "unknown",
+	"subject": lib.site_name,
+	"message": sprintf("no site system is known to be the active software update point, and for %s it is unknown (%s)", [concat(", ", sort([s.fqdn | some s in lib.active_unknown])), concat("; ", sort({lib.why(s.sup.active) | some s in lib.active_unknown}))]),
+	"evidence": [e | some s in lib.active_unknown; some e in role_ev(s, ["present", "active"])],
+	"remediation": ["Collect the whole site control file (sitectrl.ct0) from the site server: the SMS_WSUS_CONFIGURATION_MANAGER component's DefaultWSUS property names the active software update point."],
+} if {
+	lib.sup_facts_known
+	count(lib.active_sups) == 0
+	count(lib.active_unknown) > 0
 }
 
 # With more than one active SUP (a SUP-04 failure) the server to judge is

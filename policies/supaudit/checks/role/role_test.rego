@@ -63,3 +63,9 @@ test_two_active_sups_role_unknown if {
 	rs := role.results with input as t.snapshot([t.site_server, t.sup, sup2])
 	t.statuses(rs, "SUP-07") == {"unknown"}
 }
+
+test_active_unknown_is_not_a_fail if {
+	s := t.set_sup(t.sup, "active", t.unknown("the site control file has no SMS_WSUS_CONFIGURATION_MANAGER component"))
+	rs := role.results with input as t.snapshot([t.site_server, s])
+	t.statuses(rs, "SUP-07") == {"unknown"}
+}
