@@ -30,6 +30,7 @@ var (
 	ErrUnencrypted    = errors.New("unencrypted HTTP refused")
 	ErrUntrusted      = errors.New("certificate not trusted")
 	ErrTimeout        = errors.New("timed out")
+	ErrInterrupted    = errors.New("interrupted")
 	ErrOutputTooLarge = errors.New("output too large")
 	ErrProtocol       = errors.New("unexpected WinRM response")
 )
@@ -52,7 +53,15 @@ type client struct {
 	http   *http.Client
 	params *mzwinrm.Parameters
 	opTO   time.Duration
+	reqTO  time.Duration // per request: opTO + requestGrace
 }
+
+// requestGrace is added to the OperationTimeout to give the per-request
+// timeout: the time one request (connection, headers and the whole
+// response body) may take. Windows answers a Receive with no output
+// within the OperationTimeout with a fault, so a healthy server answers
+// every request within it; the grace covers network and server delays.
+var requestGrace = 45 * time.Second
 
 // basicGuard refuses to send Basic credentials over plain HTTP: the
 // password would cross the network only base64-encoded.
@@ -85,12 +94,11 @@ func newClient(host string, port int, o *Options) (*client, error) {
 		tc.RootCAs = pool
 	}
 	base := &http.Transport{
-		Proxy:                 nil, // WinRM goes to the servers directly
-		DialContext:           (&net.Dialer{Timeout: o.connectTimeout(), KeepAlive: 30 * time.Second}).DialContext,
-		TLSClientConfig:       tc,
-		TLSHandshakeTimeout:   o.connectTimeout(),
-		ResponseHeaderTimeout: o.operationTimeout() + 30*time.Second,
-		MaxIdleConnsPerHost:   1,
+		Proxy:               nil, // WinRM goes to the servers directly
+		DialContext:         (&net.Dialer{Timeout: o.connectTimeout(), KeepAlive: 30 * time.Second}).DialContext,
+		TLSClientConfig:     tc,
+		TLSHandshakeTimeout: o.connectTimeout(),
+		MaxIdleConnsPerHost: 1,
 	}
 	var rt http.RoundTripper = basicGuard{base}
 	if o.Auth != AuthBasic {
@@ -111,6 +119,7 @@ func newClient(host string, port int, o *Options) (*client, error) {
 		http:   &http.Client{Transport: rt, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 		params: &params,
 		opTO:   o.operationTimeout(),
+		reqTO:  o.operationTimeout() + requestGrace,
 	}, nil
 }
 
@@ -119,7 +128,8 @@ func (c *client) close() { c.http.CloseIdleConnections() }
 // post sends one SOAP message and returns the response envelope.
 func (c *client) post(ctx context.Context, msg *soap.SoapMessage) (string, error) {
 	defer msg.Free()
-	ctx, cancel := context.WithTimeout(ctx, c.opTO+45*time.Second)
+	parent := ctx
+	ctx, cancel := context.WithTimeout(ctx, c.reqTO)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, strings.NewReader(msg.String()))
 	if err != nil {
@@ -129,13 +139,13 @@ func (c *client) post(ctx context.Context, msg *soap.SoapMessage) (string, error
 	req.SetBasicAuth(c.user, c.secret)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return "", c.classify(ctx, err)
+		return "", c.classify(parent, ctx, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse+1))
 	if err != nil {
 		if ctx.Err() != nil {
-			return "", c.classify(ctx, err)
+			return "", c.classify(parent, ctx, err)
 		}
 		return "", fmt.Errorf("%w: the response was cut off (%v)", ErrProtocol, err)
 	}
@@ -169,7 +179,7 @@ func (c *client) post(ctx context.Context, msg *soap.SoapMessage) (string, error
 	if err := wellFormed(ctx, body); err != nil {
 		switch {
 		case ctx.Err() != nil:
-			return "", c.classify(ctx, err)
+			return "", c.classify(parent, ctx, err)
 		case errors.Is(err, errTooDeep), errors.Is(err, errTooMany):
 			return "", fmt.Errorf("%w: the response has %v", ErrProtocol, err)
 		}
@@ -290,8 +300,9 @@ func faultText(body []byte) string {
 	return s
 }
 
-// classify turns a transport error into one that says what to do.
-func (c *client) classify(ctx context.Context, err error) error {
+// classify turns a transport error into one that says what to do; parent
+// is the caller's context (the host's deadline), ctx the request's.
+func (c *client) classify(parent, ctx context.Context, err error) error {
 	var (
 		uae  x509.UnknownAuthorityError
 		he   x509.HostnameError
@@ -312,8 +323,13 @@ func (c *client) classify(ctx context.Context, err error) error {
 		return fmt.Errorf("%w: nothing listens on port %d: run `winrm quickconfig` on the server (HTTP 5985; for HTTPS 5986 create an HTTPS listener), and check the firewall", ErrNotEnabled, c.port)
 	case errors.As(err, &dnse):
 		return fmt.Errorf("%w: name does not resolve: %v", ErrUnreachable, dnse)
-	case ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
-		return fmt.Errorf("%w: no answer in time (per-request %s; per-host --winrm-timeout)", ErrTimeout, c.opTO+45*time.Second)
+	case parent.Err() != nil:
+		// The host's deadline (hostErr names it) or an interruption.
+		return fmt.Errorf("%w: %v", ErrTimeout, parent.Err())
+	case ctx.Err() != nil:
+		return fmt.Errorf("%w: no complete answer within the per-request timeout of %s (--winrm-operation-timeout %s + %s)", ErrTimeout, c.reqTO, c.opTO, requestGrace)
+	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+		return fmt.Errorf("%w: no connection within --winrm-connect-timeout (%v)", ErrTimeout, rootCause(err))
 	case errors.As(err, &oe) && oe.Op == "dial":
 		return fmt.Errorf("%w: %v: check the name, the network path and the firewall (port %d)", ErrUnreachable, oe.Err, c.port)
 	}

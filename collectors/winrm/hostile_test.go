@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/supaudit/supaudit/collectors/winrm"
+	"github.com/supaudit/supaudit/collectors/winrm/winrmtest"
+	"github.com/supaudit/supaudit/facts"
 )
 
 // flat is a SOAP envelope whose body holds n empty elements, generated.
@@ -72,5 +75,68 @@ func hostileBody(t *testing.T, body, want string) {
 	_, err = winrm.Collect(ctx, []winrm.Target{tg}, o)
 	if took := time.Since(start); took > 2*time.Second || err == nil {
 		t.Errorf("interrupted collection: %v after %v", err, took)
+	}
+}
+
+// TestStalledReceiveKeepsEvidence: a Receive that never answers fails on
+// the per-request timeout, and the error names that timer (not
+// --winrm-timeout, still far away); what the host gave before is kept,
+// the run marked incomplete, and the unread files are unknown facts that
+// say why.
+func TestStalledReceiveKeepsEvidence(t *testing.T) {
+	defer winrm.SetRequestGrace(time.Second)()
+	r := winrmtest.New(t, winrmtest.Config{Dir: filepath.Join(compliant, "SUP01"), User: user, Password: password, TLS: true, Stall: "logs/SUPSetup.log"})
+	tg, _ := winrm.ParseTarget(r.HostPort())
+	o := options(r.CAPEM())
+	o.OperationTimeout = time.Second
+	o.HostTimeout = 5 * time.Minute
+	start := time.Now()
+	res, err := winrm.Collect(context.Background(), []winrm.Target{tg}, o)
+	if took := time.Since(start); took > 20*time.Second {
+		t.Errorf("took %v", took)
+	}
+	if err != nil {
+		t.Fatalf("Collect failed although evidence was read: %v", err)
+	}
+	var pe *winrm.PartialError
+	if len(res.HostErrors) != 1 || !errors.As(res.HostErrors[0], &pe) || !errors.Is(res.HostErrors[0], winrm.ErrTimeout) {
+		t.Fatalf("host errors = %v, want one partial timeout", res.HostErrors)
+	}
+	msg := res.HostErrors[0].Error()
+	if !strings.Contains(msg, "per-request timeout of 2s (--winrm-operation-timeout 1s + 1s)") || strings.Contains(msg, "--winrm-timeout") {
+		t.Errorf("error %q does not name the per-request timer, or blames --winrm-timeout", msg)
+	}
+	run := res.Snapshot.Collectors[0]
+	if run.Complete || !strings.Contains(strings.Join(run.Errors, "\n"), "per-request timeout") {
+		t.Errorf("collector run = %+v, want incomplete with the host's error", run)
+	}
+	if _, ok := res.Evidence["127.0.0.1_"+strings.Split(r.HostPort(), ":")[1]+"/registry/wsus-setup.reg"]; !ok {
+		var names []string
+		for n := range res.Evidence {
+			names = append(names, n)
+		}
+		t.Fatalf("the registry export read before the stall is not kept: %v", names)
+	}
+	var srv *facts.Server
+	for i := range res.Snapshot.Servers {
+		if strings.HasPrefix(strings.ToLower(res.Snapshot.Servers[i].FQDN), "sup01") {
+			srv = &res.Snapshot.Servers[i]
+		}
+	}
+	if srv == nil || srv.WSUS == nil {
+		t.Fatalf("no SUP01 WSUS facts: %+v", res.Snapshot.Servers)
+	}
+	if v, ok := srv.WSUS.Version.Get(); !ok || v == "" {
+		t.Errorf("WSUS version from the registry read before the stall = %+v", srv.WSUS.Version)
+	}
+	dir := "127.0.0.1_" + strings.Split(r.HostPort(), ":")[1]
+	man := string(res.Evidence[dir+"/manifest.txt"].Data)
+	for _, f := range []string{"logs/SUPSetup.log", "iis/applicationHost.config", "certs/wsus-ssl.cer"} {
+		if !strings.Contains(man, "not_collected="+f+": the WinRM collection from this server stopped: ") {
+			t.Errorf("manifest does not say why %s is missing:\n%s", f, man)
+		}
+	}
+	if strings.Contains(man, "not_collected=registry/") {
+		t.Errorf("manifest lists files that were read:\n%s", man)
 	}
 }

@@ -70,11 +70,12 @@ func runHost(ctx context.Context, t Target, o *Options) (map[string][]byte, []st
 		return nil, nil, err
 	}
 	defer c.close()
+	outer := ctx
 	ctx, cancel := context.WithTimeout(ctx, o.hostTimeout())
 	defer cancel()
 	resp, err := c.post(ctx, mzwinrm.NewOpenShellRequest(c.url, c.params))
 	if err != nil {
-		return nil, nil, hostErr(ctx, err, "opening a remote shell", o)
+		return nil, nil, hostErr(outer, ctx, err, "opening a remote shell", o)
 	}
 	var shellID string
 	err = parse(ctx, func() (err error) {
@@ -82,7 +83,7 @@ func runHost(ctx context.Context, t Target, o *Options) (map[string][]byte, []st
 		return err
 	})
 	if ctx.Err() != nil {
-		return nil, nil, hostErr(ctx, ctx.Err(), "opening a remote shell", o)
+		return nil, nil, hostErr(outer, ctx, ctx.Err(), "opening a remote shell", o)
 	}
 	if err != nil || shellID == "" {
 		return nil, nil, fmt.Errorf("%w: the Create response holds no ShellId", ErrProtocol)
@@ -110,7 +111,21 @@ func runHost(ctx context.Context, t Target, o *Options) (map[string][]byte, []st
 				errs = append(errs, fmt.Sprintf("%s: %s: %v", t, what, err))
 				continue
 			}
-			return nil, nil, hostErr(ctx, err, "reading "+what, o)
+			herr := hostErr(outer, ctx, err, "reading "+what, o)
+			if len(files) == 0 {
+				return nil, nil, herr
+			}
+			// Keep what was read, and say in the manifest what was not
+			// and why, so the facts that needed it are unknown with the
+			// reason.
+			var notes []string
+			for _, rest := range Commands[i:] {
+				for _, f := range rest.Files {
+					notes = append(notes, f+": the WinRM collection from this server stopped: "+oneLine(redact(herr.Error(), o.Password)))
+				}
+			}
+			files["manifest.txt"] = manifest(t, fqdn, o.now(), notes...)
+			return files, errs, &PartialError{Err: herr}
 		}
 		parts, err := parseParts(out)
 		if err != nil {
@@ -164,7 +179,20 @@ func runHost(ctx context.Context, t Target, o *Options) (map[string][]byte, []st
 	return files, errs, nil
 }
 
-func manifest(t Target, fqdn string, at time.Time) []byte {
+// PartialError is the error of a host whose collection stopped after some
+// evidence was read: the evidence is kept (the collector run is marked
+// incomplete) and Err says why the rest is missing.
+type PartialError struct{ Err error }
+
+func (e *PartialError) Error() string { return e.Err.Error() + " (the evidence read before is kept)" }
+func (e *PartialError) Unwrap() error { return e.Err }
+
+// oneLine joins the lines of s with spaces.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// manifest is the generated manifest.txt of a server; notes are
+// not_collected lines (path: reason) for the files not read.
+func manifest(t Target, fqdn string, at time.Time, notes ...string) []byte {
 	var b strings.Builder
 	b.WriteString("# written by supaudit's WinRM collector (collectors/winrm); see docs/winrm.md\n")
 	fmt.Fprintf(&b, "host=%s\n", t.Host)
@@ -173,13 +201,23 @@ func manifest(t Target, fqdn string, at time.Time) []byte {
 	}
 	fmt.Fprintf(&b, "collected_at=%s\n", at.UTC().Format(time.RFC3339))
 	fmt.Fprintf(&b, "script_version=winrm-%s\n", Version)
+	for _, n := range notes {
+		fmt.Fprintf(&b, "not_collected=%s\n", n)
+	}
 	return []byte(b.String())
 }
 
-// hostErr words an error that stopped a host.
-func hostErr(ctx context.Context, err error, doing string, o *Options) error {
-	if errors.Is(err, ErrTimeout) || ctx.Err() != nil {
-		return fmt.Errorf("%w while %s (per-host deadline %s, --winrm-timeout)", ErrTimeout, doing, o.hostTimeout())
+// hostErr words an error that stopped a host; outer is the collection's
+// context, ctx the host's. A
+// timeout names the timer that fired: the per-host deadline
+// (--winrm-timeout) when ctx's deadline passed, else the one err names
+// (per request, connect).
+func hostErr(outer, ctx context.Context, err error, doing string, o *Options) error {
+	switch {
+	case outer.Err() != nil:
+		return fmt.Errorf("%w while %s: %v", ErrInterrupted, doing, outer.Err())
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return fmt.Errorf("%w while %s: the per-host deadline of %s passed (--winrm-timeout)", ErrTimeout, doing, o.hostTimeout())
 	}
 	return fmt.Errorf("%s: %w", doing, err)
 }

@@ -186,7 +186,9 @@ type Result struct {
 	// Evidence is the raw evidence in the bundle layout: one folder per
 	// host, with a generated manifest.txt.
 	Evidence fstest.MapFS
-	// HostErrors are the hosts that could not be collected at all.
+	// HostErrors are the hosts that could not be collected, or only in
+	// part: a *PartialError, whose evidence read before it is kept (in
+	// Evidence and the snapshot, marked incomplete).
 	HostErrors []*HostError
 }
 
@@ -241,13 +243,19 @@ func Collect(ctx context.Context, targets []Target, opts Options) (*Result, erro
 	res := &Result{Evidence: fstest.MapFS{}}
 	var errs []string
 	seen := map[string]bool{}
+	collected := 0 // hosts with evidence
 	for i, t := range targets {
 		o := outs[i]
 		if o.err != nil {
 			he := &HostError{Host: t.String(), Err: o.err}
 			res.HostErrors = append(res.HostErrors, he)
 			errs = append(errs, redact(he.Error(), opts.Password))
-			continue
+			if len(o.files) == 0 {
+				continue
+			}
+			collected++ // a PartialError: what was read is kept
+		} else {
+			collected++
 		}
 		dir := t.folder()
 		if seen[dir] {
@@ -261,7 +269,7 @@ func Collect(ctx context.Context, targets []Target, opts Options) (*Result, erro
 			errs = append(errs, redact(e, opts.Password))
 		}
 	}
-	if len(res.HostErrors) == len(targets) {
+	if collected == 0 {
 		msgs := make([]string, len(errs))
 		copy(msgs, errs)
 		return res, fmt.Errorf("winrm: no host could be collected:\n  %s", strings.Join(msgs, "\n  "))

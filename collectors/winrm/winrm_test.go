@@ -250,8 +250,8 @@ func TestTimeoutCleansUp(t *testing.T) {
 	o := options(r.CAPEM())
 	o.HostTimeout = time.Second
 	res, err := winrm.Collect(context.Background(), []winrm.Target{tg}, o)
-	if err == nil || len(res.HostErrors) != 1 || !errors.Is(res.HostErrors[0], winrm.ErrTimeout) {
-		t.Fatalf("err %v", err)
+	if err != nil || len(res.HostErrors) != 1 || !errors.Is(res.HostErrors[0], winrm.ErrTimeout) || !strings.Contains(res.HostErrors[0].Error(), "per-host deadline of 1s passed (--winrm-timeout)") {
+		t.Fatalf("err %v, host errors %v: want the evidence read before kept and the per-host deadline named", err, res.HostErrors)
 	}
 	if a := r.Actions(); a["Create"] != 1 || a["Signal"] < 1 || a["Delete"] != 1 {
 		t.Errorf("actions %v: want the command signalled and the shell deleted", a)
