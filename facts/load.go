@@ -14,6 +14,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"github.com/supaudit/supaudit/internal/capread"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 )
@@ -111,12 +112,12 @@ func LoadFile(path string, opts Options) (*Document, error) {
 			return nil, &Error{File: path, Msg: fmt.Sprintf("file is %d bytes, larger than the %d byte limit (a snapshot of one site is a few kilobytes; raise --max-size if this is intended)", st.Size(), max)}
 		}
 	}
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	data, err := capread.Read(f, max)
+	if errors.Is(err, capread.ErrTooLarge) {
+		return nil, &Error{File: path, Msg: fmt.Sprintf("file is larger than the %d byte limit", max)}
+	}
 	if err != nil {
 		return nil, &Error{File: path, Msg: "cannot read: " + errText(err), Err: err}
-	}
-	if int64(len(data)) > max {
-		return nil, &Error{File: path, Msg: fmt.Sprintf("file is larger than the %d byte limit", max)}
 	}
 	return Parse(path, data)
 }

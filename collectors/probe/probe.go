@@ -24,7 +24,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -33,6 +32,7 @@ import (
 	"time"
 
 	"github.com/supaudit/supaudit/facts"
+	"github.com/supaudit/supaudit/internal/capread"
 	"github.com/supaudit/supaudit/internal/clock"
 )
 
@@ -297,14 +297,12 @@ func (c *poolCache) get(file string) (*x509.CertPool, error) {
 
 // LoadCAFile reads a PEM bundle of CA certificates (at most 16 MiB).
 func LoadCAFile(file string) (*x509.CertPool, error) {
-	f, err := os.Open(file)
+	data, err := capread.File(file, 16<<20)
+	if errors.Is(err, capread.ErrTooLarge) {
+		return nil, fmt.Errorf("CA file %s: %w", file, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("CA file: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, 16<<20))
-	if err != nil {
-		return nil, fmt.Errorf("CA file %s: %w", file, err)
 	}
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(data) {

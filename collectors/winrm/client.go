@@ -19,6 +19,7 @@ import (
 	ntlmssp "github.com/Azure/go-ntlmssp"
 	mzwinrm "github.com/masterzen/winrm"
 	"github.com/masterzen/winrm/soap"
+	"github.com/supaudit/supaudit/internal/capread"
 )
 
 // Errors users meet, wrapped by the errors Collect reports so callers can
@@ -142,15 +143,15 @@ func (c *client) post(ctx context.Context, msg *soap.SoapMessage) (string, error
 		return "", c.classify(parent, ctx, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse+1))
+	body, err := capread.Read(resp.Body, maxResponse)
+	if errors.Is(err, capread.ErrTooLarge) {
+		return "", fmt.Errorf("%w: a response is over %d bytes", ErrOutputTooLarge, maxResponse)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return "", c.classify(parent, ctx, err)
 		}
 		return "", fmt.Errorf("%w: the response was cut off (%v)", ErrProtocol, err)
-	}
-	if len(body) > maxResponse {
-		return "", fmt.Errorf("%w: a response is over %d bytes", ErrOutputTooLarge, maxResponse)
 	}
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized:

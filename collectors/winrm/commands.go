@@ -4,7 +4,8 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
-	"unicode/utf16"
+
+	"github.com/supaudit/supaudit/internal/textenc"
 )
 
 // Kind says how a Command reads its evidence on the server.
@@ -196,10 +197,6 @@ if ($r.Subject -eq $r.Issuer -and $r.Thumbprint -ne $c.Thumbprint) { Emit 1 $r.R
 // powershell.exe with the script as -EncodedCommand (UTF-16LE, base64),
 // so no quoting of the script reaches cmd.exe.
 func (c Command) CommandLine() string {
-	u := utf16.Encode([]rune(c.Script()))
-	raw := make([]byte, 2*len(u))
-	for i, r := range u {
-		raw[2*i], raw[2*i+1] = byte(r), byte(r>>8)
-	}
+	raw := textenc.EncodeUTF16LE(c.Script(), false)
 	return "powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand " + base64.StdEncoding.EncodeToString(raw)
 }

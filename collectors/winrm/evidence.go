@@ -7,7 +7,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf16"
+
+	"github.com/supaudit/supaudit/internal/textenc"
 )
 
 // part is one framed piece of a command's output.
@@ -105,25 +106,18 @@ func emptyRegExport() []byte {
 	return encodeUTF16LE(regHeader5 + "\r\n\r\n")
 }
 
-func encodeUTF16LE(s string) []byte {
-	u := utf16.Encode([]rune(s))
-	out := make([]byte, 2, 2+2*len(u))
-	out[0], out[1] = 0xFF, 0xFE
-	for _, r := range u {
-		out = append(out, byte(r), byte(r>>8))
-	}
-	return out
-}
+// encodeUTF16LE encodes s as reg.exe writes an export: UTF-16LE with BOM.
+func encodeUTF16LE(s string) []byte { return textenc.EncodeUTF16LE(s, true) }
 
+// decodeUTF16LE decodes a reg.exe export (UTF-16LE with BOM, whole code
+// units); ok is false for anything else.
 func decodeUTF16LE(b []byte) (string, bool) {
-	if len(b) < 2 || b[0] != 0xFF || b[1] != 0xFE || len(b)%2 != 0 {
+	if enc, n := textenc.Detect(b); enc != textenc.UTF16LE || len(b)%2 != 0 {
 		return "", false
+	} else {
+		s, _ := textenc.UTF16(b[n:], false)
+		return s, true
 	}
-	u := make([]uint16, 0, len(b)/2-1)
-	for i := 2; i+1 < len(b); i += 2 {
-		u = append(u, uint16(b[i])|uint16(b[i+1])<<8)
-	}
-	return string(utf16.Decode(u)), true
 }
 
 // mergeRegExports merges reg.exe exports into one file: the first export

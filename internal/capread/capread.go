@@ -1,7 +1,8 @@
-// Package capread reads the small input files supaudit takes (answers,
-// waivers, policy parameters, inventories, JSON reports) with a size cap, so
-// that a wrong path (a disk image, a log) is refused rather than read into
-// memory.
+// Package capread is the one capped read of supaudit: the small input files
+// it takes (answers, waivers, policy parameters, inventories, JSON reports,
+// snapshots), evidence files and WinRM responses are read with a size cap,
+// so that a wrong path (a disk image, a log) or an endless stream is refused
+// rather than read into memory.
 package capread
 
 import (
@@ -29,7 +30,14 @@ func File(path string, max int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	return Read(f, max)
+}
+
+// Read reads r to its end if it holds at most max bytes. A read error is
+// returned as it is; more than max bytes give an error reading "larger
+// than MAX bytes" that matches ErrTooLarge (at most max+1 bytes are read).
+func Read(r io.Reader, max int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
 		return nil, err
 	}

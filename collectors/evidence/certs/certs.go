@@ -29,7 +29,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/supaudit/supaudit/collectors/evidence/internal/textenc"
+	"github.com/supaudit/supaudit/internal/textenc"
 )
 
 // DefaultMaxFileSize is the default cap on bytes read from one file.

@@ -33,7 +33,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
-	"github.com/supaudit/supaudit/collectors/evidence/internal/textenc"
+	"github.com/supaudit/supaudit/internal/textenc"
 )
 
 // DefaultMaxEntrySize is the default cap, in bytes, on one entry's text

@@ -14,18 +14,18 @@
 package extract
 
 import (
-	"bytes"
+	"errors"
+
 	"context"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf16"
 
 	"github.com/bmatcuk/doublestar/v4"
-
 	"github.com/supaudit/supaudit/facts"
+	"github.com/supaudit/supaudit/internal/capread"
 	"github.com/supaudit/supaudit/internal/clock"
 )
 
@@ -192,12 +192,12 @@ func (ev *Evidence) readAll(e *Entry) ([]byte, error) {
 		return nil, fmt.Errorf("%s: cannot open: %v", ev.source(e), err)
 	}
 	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, maxFile+1))
+	data, err := capread.Read(rc, maxFile)
+	if errors.Is(err, capread.ErrTooLarge) {
+		return nil, fmt.Errorf("%s: file is over the %d byte per-file limit", ev.source(e), maxFile)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: cannot read: %v", ev.source(e), err)
-	}
-	if int64(len(data)) > maxFile {
-		return nil, fmt.Errorf("%s: file is over the %d byte per-file limit", ev.source(e), maxFile)
 	}
 	ev.read += int64(len(data))
 	if ev.read > ev.opts.MaxTotal() {
@@ -222,19 +222,4 @@ func Build(ctx context.Context, c Collector, evs []*Evidence, errs []string, nam
 		b.collectServer(ev)
 	}
 	return b.finish(name), nil
-}
-
-// readText reads a small text file, decoding a UTF-16 BOM.
-func readText(data []byte) string {
-	switch {
-	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
-		u := make([]uint16, 0, len(data)/2)
-		for i := 2; i+1 < len(data); i += 2 {
-			u = append(u, uint16(data[i])|uint16(data[i+1])<<8)
-		}
-		return string(utf16.Decode(u))
-	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
-		return string(data[3:])
-	}
-	return string(data)
 }

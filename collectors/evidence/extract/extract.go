@@ -15,6 +15,7 @@ import (
 	"github.com/supaudit/supaudit/collectors/evidence/regfile"
 	"github.com/supaudit/supaudit/collectors/evidence/sitectrl"
 	"github.com/supaudit/supaudit/facts"
+	"github.com/supaudit/supaudit/internal/textenc"
 )
 
 // Registry keys read from the .reg exports (domain-facts §1, §2). Each is
@@ -228,7 +229,7 @@ func (b *builder) collectServer(ev *Evidence) {
 		if err != nil {
 			b.errs = append(b.errs, err.Error())
 		} else {
-			m = parseManifest(readText(data))
+			m = parseManifest(textenc.Decode(data))
 		}
 	} else {
 		b.errorf("%s/manifest.txt: not found; the server is named after its folder", ev.name)

@@ -28,7 +28,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/supaudit/supaudit/collectors/evidence/internal/textenc"
+	"github.com/supaudit/supaudit/internal/textenc"
 )
 
 // DefaultMaxFileSize is the default cap on the bytes read from one .reg

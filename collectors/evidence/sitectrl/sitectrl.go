@@ -38,7 +38,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/supaudit/supaudit/collectors/evidence/internal/textenc"
+	"github.com/supaudit/supaudit/internal/textenc"
 )
 
 // DefaultMaxFileSize is the default cap on bytes read from one file. Real

@@ -1,6 +1,8 @@
-// Package textenc holds the small text-decoding helpers shared by the
-// evidence parsers: byte-order-mark detection, UTF-16 decoding (in memory
-// and streaming) and Windows-1252 decoding. Stdlib only.
+// Package textenc is the one text-decoding package of supaudit, shared by
+// the evidence parsers, the evidence extractor and the WinRM collector:
+// byte-order-mark detection, UTF-16 decoding (in memory and streaming) and
+// encoding, Windows-1252 decoding, and the parsers' capped file read. Stdlib
+// and internal/capread only.
 //
 // ConfigMgr and regedit write some files as UTF-16LE with a BOM (regedit
 // "Windows Registry Editor Version 5.00" exports; some ConfigMgr logs), and
@@ -9,11 +11,14 @@ package textenc
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/supaudit/supaudit/internal/capread"
 )
 
 // Encoding identifies the text encoding found by Detect.
@@ -189,22 +194,41 @@ func ReadFile(r io.Reader, max, def int64) ([]byte, error) {
 	if max <= 0 {
 		max = def
 	}
-	data, exceeded, err := ReadAllCapped(r, max)
+	data, err := capread.Read(r, max)
+	if errors.Is(err, capread.ErrTooLarge) {
+		return nil, fmt.Errorf("file exceeds %d bytes", max)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read: %w", err)
-	}
-	if exceeded {
-		return nil, fmt.Errorf("file exceeds %d bytes", max)
 	}
 	return data, nil
 }
 
-// ReadAllCapped reads at most max bytes from r. It returns exceeded=true if
-// r held more than max bytes; the data returned is then incomplete.
-func ReadAllCapped(r io.Reader, max int64) (data []byte, exceeded bool, err error) {
-	data, err = io.ReadAll(io.LimitReader(r, max+1))
-	if int64(len(data)) > max {
-		return data[:max], true, err
+// Decode turns a small text file into a string: a UTF-16 (LE or BE) or
+// UTF-8 byte-order mark is honoured and removed; anything else is taken as
+// UTF-8 as it is.
+func Decode(b []byte) string {
+	switch enc, n := Detect(b); enc {
+	case UTF16LE, UTF16BE:
+		s, _ := UTF16(b[n:], enc == UTF16BE)
+		return s
+	case UTF8BOM:
+		return string(b[n:])
 	}
-	return data, false, err
+	return string(b)
+}
+
+// EncodeUTF16LE encodes s as UTF-16 little endian, with the byte-order mark
+// FF FE first when bom is set (as regedit writes a version 5 export;
+// PowerShell's -EncodedCommand takes the bytes without it).
+func EncodeUTF16LE(s string, bom bool) []byte {
+	u := utf16.Encode([]rune(s))
+	out := make([]byte, 0, 2+2*len(u))
+	if bom {
+		out = append(out, 0xFF, 0xFE)
+	}
+	for _, r := range u {
+		out = append(out, byte(r), byte(r>>8))
+	}
+	return out
 }

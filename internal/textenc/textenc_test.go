@@ -56,14 +56,23 @@ func TestUTF16(t *testing.T) {
 	}
 }
 
-func TestReadAllCapped(t *testing.T) {
-	b, over, err := ReadAllCapped(bytes.NewReader(make([]byte, 11)), 10)
-	if len(b) != 10 || !over || err != nil {
-		t.Errorf("%d %v %v", len(b), over, err)
+func TestDecodeAndEncode(t *testing.T) {
+	for _, tt := range []struct {
+		in   []byte
+		want string
+	}{
+		{EncodeUTF16LE("a\r\n€𝄞", true), "a\r\n€𝄞"},
+		{[]byte{0xFE, 0xFF, 0, 'h', 0, 'i'}, "hi"},
+		{[]byte("\xEF\xBB\xBFfqdn=x"), "fqdn=x"},
+		{[]byte("plain"), "plain"},
+		{nil, ""},
+	} {
+		if got := Decode(tt.in); got != tt.want {
+			t.Errorf("Decode(% x) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
-	b, over, _ = ReadAllCapped(bytes.NewReader(make([]byte, 10)), 10)
-	if len(b) != 10 || over {
-		t.Errorf("%d %v", len(b), over)
+	if got := EncodeUTF16LE("hi", false); !bytes.Equal(got, []byte{'h', 0, 'i', 0}) {
+		t.Errorf("no BOM: % x", got)
 	}
 }
 
