@@ -100,7 +100,7 @@ func TestJudgeFilesInOrder(t *testing.T) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("workers %d: order (-want +got):\n%s", workers, diff)
 		}
-		if len(errs) != 1 || !strings.Contains(errs[0], bad) {
+		if len(errs) != 1 || !strings.Contains(errs[0].Message, bad) || errs[0].File != bad {
 			t.Errorf("workers %d: errors %q, want one naming %s", workers, errs, bad)
 		}
 	}
@@ -207,7 +207,7 @@ func TestStreamAndPost(t *testing.T) {
 	files := []string{filepath.Join(snapshots, "wsus-2-on-sup.json"), filepath.Join(dir, "missing.json")}
 	h := report.Header{Tool: report.Tool{Name: "supaudit", Version: "test"}, GeneratedAt: at, FailOn: results.Fail}
 	var js strings.Builder
-	tr, err := Stream(ctx, &report.JSON{W: &js}, h, func(emit Emit) []string {
+	tr, err := Stream(ctx, &report.JSON{W: &js}, h, func(emit Emit) []report.InputError {
 		return j.Files(ctx, files, post.Wrap(emit))
 	})
 	if err != nil {

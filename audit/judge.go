@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/supaudit/supaudit/facts"
+	"github.com/supaudit/supaudit/internal/capread"
 	"github.com/supaudit/supaudit/policies"
 	"github.com/supaudit/supaudit/report"
 	"github.com/supaudit/supaudit/results"
@@ -22,6 +23,9 @@ type Judge struct {
 	// Workers is the number of snapshots judged at once; 0 means
 	// GOMAXPROCS.
 	Workers int
+	// Lines fills each snapshot's FactLines (the line of every fact in its
+	// file), for the reports that point at lines (SARIF, GitHub).
+	Lines bool
 }
 
 // Document judges one loaded snapshot; source names it in the report
@@ -40,7 +44,7 @@ func (j *Judge) Document(ctx context.Context, doc *facts.Document, source string
 // number of files. Files that cannot be loaded or judged become one-line
 // errors (returned, in file order), and the rest are still judged. When
 // emit fails, or ctx ends, judging stops.
-func (j *Judge) Files(ctx context.Context, files []string, emit func(report.SnapshotResults) error) []string {
+func (j *Judge) Files(ctx context.Context, files []string, emit func(report.SnapshotResults) error) []report.InputError {
 	type out struct {
 		snap report.SnapshotResults
 		err  error
@@ -73,6 +77,9 @@ func (j *Judge) Files(ctx context.Context, files []string, emit func(report.Snap
 					rs, err = j.Engine.Evaluate(ctx, doc, j.Answers)
 					if err == nil {
 						o.snap = report.SnapshotResults{ID: doc.Snapshot.ID, File: files[i], Results: rs}
+						if j.Lines {
+							o.snap.FactLines = j.factLines(files[i])
+						}
 					}
 				}
 				o.err = err
@@ -102,7 +109,7 @@ func (j *Judge) Files(ctx context.Context, files []string, emit func(report.Snap
 		wg.Wait()
 		close(done)
 	}()
-	var errs []string
+	var errs []report.InputError
 	emitted := 0
 	for range done {
 		for emitted < len(files) {
@@ -116,7 +123,7 @@ func (j *Judge) Files(ctx context.Context, files []string, emit func(report.Snap
 			emitted++
 			<-tokens
 			if o.err != nil {
-				errs = append(errs, o.err.Error())
+				errs = append(errs, report.InputError{File: files[emitted-1], Message: o.err.Error()})
 				continue
 			}
 			if ctx.Err() == nil {
@@ -127,4 +134,23 @@ func (j *Judge) Files(ctx context.Context, files []string, emit func(report.Snap
 		}
 	}
 	return errs
+}
+
+// factLines reads a judged file again for the lines of its facts; a file
+// that changed since is only left without lines (results then point at
+// line 1).
+func (j *Judge) factLines(file string) map[string]int {
+	max := j.MaxSize
+	if max <= 0 {
+		max = facts.DefaultMaxSize
+	}
+	data, err := capread.File(file, max)
+	if err != nil {
+		return nil
+	}
+	lines, err := facts.FactLines(data)
+	if err != nil {
+		return nil
+	}
+	return lines
 }

@@ -77,7 +77,7 @@ func (p *Post) Record(ctx context.Context, h report.Header, tr report.Trailer) (
 	if p.history == "" {
 		return "", nil
 	}
-	r := report.New(h.Tool, h.GeneratedAt, h.FailOn, p.kept, tr.Errors)
+	r := report.New(h.Tool, h.GeneratedAt, h.FailOn, p.kept, tr.ErrorStrings())
 	st, err := history.Open(ctx, p.history)
 	if err != nil {
 		return "", err

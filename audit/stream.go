@@ -12,22 +12,18 @@ import (
 type Emit func(report.SnapshotResults) error
 
 // Source judges a run's snapshots, calling emit for each, and returns the
-// inputs that could not be judged (one line each).
-type Source func(emit Emit) []string
+// inputs that could not be judged.
+type Source func(emit Emit) []report.InputError
 
-// Stream runs judge and writes the snapshots it emits through r: streamed
-// when the format supports it, else collected and written at the end.
+// Stream runs judge and writes the snapshots it emits through w, each as
+// soon as it is judged (a buffered format keeps them until the end).
 // Each snapshot's summary is filled in before it is written. It returns
-// the run's trailer (summary, failed, snapshots, errors).
-func Stream(ctx context.Context, r report.Reporter, h report.Header, judge Source) (report.Trailer, error) {
-	s, streaming := r.(report.Streamer)
-	var col *report.Collector
-	if !streaming {
-		col = &report.Collector{}
-		s = col
-	}
+// the run's trailer: summary, snapshots, input errors, whether ctx ended
+// before judging did (interrupted: the report says so inside itself and
+// fails), failed and the exit code.
+func Stream(ctx context.Context, w report.Writer, h report.Header, judge Source) (report.Trailer, error) {
 	tr := report.Trailer{Summary: results.Summarize(nil)}
-	if err := s.Begin(h); err != nil {
+	if err := w.Begin(ctx, h); err != nil {
 		return tr, err
 	}
 	var writeErr error
@@ -36,7 +32,7 @@ func Stream(ctx context.Context, r report.Reporter, h report.Header, judge Sourc
 		tr.Summary.Add(snap.Summary)
 		tr.Snapshots++
 		if writeErr == nil {
-			writeErr = s.WriteSnapshot(snap)
+			writeErr = w.Snapshot(ctx, snap)
 		}
 		return writeErr
 	})
@@ -44,12 +40,19 @@ func Stream(ctx context.Context, r report.Reporter, h report.Header, judge Sourc
 		return tr, writeErr
 	}
 	tr.Errors = errs
-	tr.Failed = tr.Summary.Failing(h.FailOn)
-	if err := s.End(tr); err != nil {
-		return tr, err
-	}
-	if col != nil {
-		return tr, r.Report(ctx, col.Report(errs))
-	}
-	return tr, nil
+	tr.Interrupted = ctx.Err() != nil || ctx.Value(interruptedKey{}) != nil
+	tr.Finish(h.FailOn)
+	// The trailer is written even after an interruption (without ctx's
+	// cancellation), so that what was streamed ends saying it is
+	// incomplete.
+	return tr, w.End(context.WithoutCancel(ctx), tr)
+}
+
+type interruptedKey struct{}
+
+// MarkInterrupted returns a context that makes Stream report the run as
+// interrupted: for a run that goes on judging what an interrupted
+// collection gathered (with a context that is no longer cancelled).
+func MarkInterrupted(ctx context.Context) context.Context {
+	return context.WithValue(ctx, interruptedKey{}, true)
 }

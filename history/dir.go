@@ -19,6 +19,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/supaudit/supaudit/internal/capread"
+	"github.com/supaudit/supaudit/output"
 	"github.com/supaudit/supaudit/report"
 	"github.com/supaudit/supaudit/results"
 )
@@ -59,7 +60,7 @@ func (d *Dir) Record(ctx context.Context, r *report.Report, _ []report.WaiverRec
 		return "", fmt.Errorf("history %s: %w", d.Path, err)
 	}
 	var buf bytes.Buffer
-	if err := (&report.JSON{W: &buf}).Report(ctx, r); err != nil {
+	if err := report.Render(ctx, &report.JSON{W: &buf}, r, nil); err != nil {
 		return "", fmt.Errorf("history %s: %w", d.Path, err)
 	}
 	if int64(buf.Len()) > d.maxFile() {
@@ -68,7 +69,7 @@ func (d *Dir) Record(ctx context.Context, r *report.Report, _ []report.WaiverRec
 	sum := sha256.Sum256(buf.Bytes())
 	name := r.GeneratedAt.UTC().Format("20060102T150405.000Z") + "-" + hex.EncodeToString(sum[:4]) + ".json"
 	path := filepath.Join(d.Path, name)
-	if err := report.WriteFileAtomic(path, func(w io.Writer) error {
+	if err := output.WriteFile(ctx, path, nil, func(w io.Writer) error {
 		_, err := w.Write(buf.Bytes())
 		return err
 	}); err != nil {

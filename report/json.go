@@ -11,7 +11,8 @@ import (
 
 // JSON writes the report as JSON (schema supaudit/report/v1, documented in
 // docs/report-json.md). It streams: each snapshot is written as soon as it
-// is judged, and the summary follows the snapshots.
+// is judged, and the summary follows the snapshots. Strings are escaped by
+// JSON's rules (control characters as \u00XX).
 type JSON struct {
 	W io.Writer
 
@@ -19,11 +20,8 @@ type JSON struct {
 	count int
 }
 
-// Report implements Reporter.
-func (j *JSON) Report(_ context.Context, r *Report) error { return Stream(j, r) }
-
-// Begin implements Streamer.
-func (j *JSON) Begin(h Header) error {
+// Begin implements Writer.
+func (j *JSON) Begin(_ context.Context, h Header) error {
 	j.bw = bufio.NewWriterSize(j.W, 64<<10)
 	j.count = 0
 	tool, err := json.MarshalIndent(h.Tool, "  ", "  ")
@@ -35,8 +33,8 @@ func (j *JSON) Begin(h Header) error {
 	return err
 }
 
-// WriteSnapshot implements Streamer.
-func (j *JSON) WriteSnapshot(s SnapshotResults) error {
+// Snapshot implements Writer.
+func (j *JSON) Snapshot(_ context.Context, s SnapshotResults) error {
 	if j.count > 0 {
 		j.bw.WriteString(",")
 	}
@@ -45,8 +43,8 @@ func (j *JSON) WriteSnapshot(s SnapshotResults) error {
 	return writeIndented(j.bw, s, "    ")
 }
 
-// End implements Streamer.
-func (j *JSON) End(t Trailer) error {
+// End implements Writer.
+func (j *JSON) End(_ context.Context, t Trailer) error {
 	if j.count > 0 {
 		j.bw.WriteString("\n  ")
 	}
@@ -55,9 +53,12 @@ func (j *JSON) End(t Trailer) error {
 		return err
 	}
 	fmt.Fprintf(j.bw, ",\n  \"failed\": %t", t.Failed)
+	if t.Interrupted {
+		j.bw.WriteString(",\n  \"interrupted\": true")
+	}
 	if len(t.Errors) > 0 {
 		j.bw.WriteString(",\n  \"errors\": ")
-		if err := writeIndented(j.bw, t.Errors, "  "); err != nil {
+		if err := writeIndented(j.bw, t.ErrorStrings(), "  "); err != nil {
 			return err
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -16,7 +15,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/supaudit/supaudit/results"
 )
@@ -55,14 +53,14 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
-func render(t *testing.T, format string, r *Report) []byte {
+func render(t testing.TB, format string, r *Report) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	rep, err := Get(format, &buf, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := rep.Report(context.Background(), r); err != nil {
+	if err := Render(context.Background(), rep, r, checklist(t)); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -263,57 +261,11 @@ func TestDiffResults(t *testing.T) {
 	}
 }
 
-// TestSARIFSchema validates the SARIF output against
-// testdata/sarif-2.1.0-subset.schema.json: the OASIS schema file is not
-// reachable from the build machine and go-sarif does not ship it, so the
-// test uses a subset written from the SARIF 2.1.0 specification (see the
-// schema's $comment).
-func TestSARIFSchema(t *testing.T) {
-	f, err := os.Open(filepath.Join("testdata", "sarif-2.1.0-subset.schema.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	if err := c.AddResource("sarif.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile("sarif.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, run := range []string{"run1.json", "run2.json"} {
-		out := render(t, "sarif", loadRun(t, run))
-		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(out))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := sch.Validate(inst); err != nil {
-			t.Errorf("%s: SARIF does not validate: %v", run, err)
-		}
-	}
-	// The schema must reject what go-sarif writes for a suppression (null
-	// guid and location), the reason waived results are not suppressions.
-	bad := `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x"}},"results":[{"message":{"text":"m"},"suppressions":[{"kind":"external","guid":null}]}]}]}`
-	inst, _ := jsonschema.UnmarshalJSON(strings.NewReader(bad))
-	if sch.Validate(inst) == nil {
-		t.Error("subset schema accepts a null suppression guid")
-	}
-}
-
-// JUnit XML semantics beyond the schema (TestJUnitSchema): at most one of
-// failure/error/skipped per case, counts equal to the cases, failure text
-// is the remediation.
+// JUnit XML semantics beyond the schemas (schema_test.go): at most one
+// of failure/error/skipped per case, counts equal to the cases, failure
+// text is the remediation.
 type xTestsuites struct {
 	XMLName xml.Name     `xml:"testsuites"`
-	Tests   int          `xml:"tests,attr"`
-	Fails   int          `xml:"failures,attr"`
-	Errors  int          `xml:"errors,attr"`
 	Suites  []xTestsuite `xml:"testsuite"`
 }
 
@@ -325,7 +277,7 @@ type xTestsuite struct {
 	Skipped   int         `xml:"skipped,attr"`
 	Timestamp string      `xml:"timestamp,attr"`
 	Cases     []xTestcase `xml:"testcase"`
-	Other     []xml.Name  `xml:",any"`
+	SystemOut string      `xml:"system-out"`
 }
 
 type xTestcase struct {
@@ -338,134 +290,8 @@ type xTestcase struct {
 
 type xResult struct {
 	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
 	Text    string `xml:",chardata"`
-}
-
-// junitModel is the content model of the widely used Jenkins JUnit schema
-// (jenkins-junit.xsd): per element, its allowed attributes (required ones
-// marked with a leading "!") and its children in sequence order with their
-// maximum count (0 = unbounded). One documented extension: <skipped> has a
-// message attribute (as in the Maven Surefire schema, and read by Jenkins
-// and GitLab), where jenkins-junit.xsd declares it as a plain string.
-var junitModel = map[string]struct {
-	attrs    []string
-	children []struct {
-		name string
-		max  int
-	}
-}{
-	"testsuites": {attrs: []string{"name", "time", "tests", "failures", "disabled", "errors", "skipped"},
-		children: []struct {
-			name string
-			max  int
-		}{{"testsuite", 0}}},
-	"testsuite": {attrs: []string{"!name", "!tests", "failures", "errors", "time", "disabled", "skipped", "timestamp", "hostname", "id", "package"},
-		children: []struct {
-			name string
-			max  int
-		}{{"properties", 1}, {"testcase", 0}, {"system-out", 1}, {"system-err", 1}}},
-	"properties": {children: []struct {
-		name string
-		max  int
-	}{{"property", 0}}},
-	"property": {attrs: []string{"!name", "!value"}},
-	"testcase": {attrs: []string{"!name", "assertions", "time", "classname", "status"},
-		children: []struct {
-			name string
-			max  int
-		}{{"skipped", 1}, {"error", 0}, {"failure", 0}, {"system-out", 0}, {"system-err", 0}}},
-	"skipped":    {attrs: []string{"message"}},
-	"error":      {attrs: []string{"type", "message"}},
-	"failure":    {attrs: []string{"type", "message"}},
-	"system-out": {},
-	"system-err": {},
-}
-
-// validateJUnit checks an XML document against junitModel.
-func validateJUnit(data []byte) error {
-	dec := xml.NewDecoder(bytes.NewReader(data))
-	type frame struct {
-		name  string
-		pos   int // index into the parent's children sequence
-		count int
-	}
-	var stack []*frame
-	root := true
-	for {
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		switch el := tok.(type) {
-		case xml.StartElement:
-			name := el.Name.Local
-			m, ok := junitModel[name]
-			if !ok {
-				return fmt.Errorf("element <%s> is not in the schema", name)
-			}
-			if root && name != "testsuites" {
-				return fmt.Errorf("root <%s>, want <testsuites>", name)
-			}
-			root = false
-			allowed := map[string]bool{}
-			for _, a := range m.attrs {
-				allowed[strings.TrimPrefix(a, "!")] = true
-			}
-			seen := map[string]bool{}
-			for _, a := range el.Attr {
-				if !allowed[a.Name.Local] {
-					return fmt.Errorf("<%s %s=...>: attribute not in the schema", name, a.Name.Local)
-				}
-				seen[a.Name.Local] = true
-			}
-			for _, a := range m.attrs {
-				if strings.HasPrefix(a, "!") && !seen[a[1:]] {
-					return fmt.Errorf("<%s> lacks required attribute %s", name, a[1:])
-				}
-			}
-			if n := len(stack); n > 0 {
-				parent := stack[n-1]
-				seq := junitModel[parent.name].children
-				i := parent.pos
-				for i < len(seq) && seq[i].name != name {
-					i++
-				}
-				if i == len(seq) {
-					return fmt.Errorf("<%s> not allowed here in <%s> (order or content)", name, parent.name)
-				}
-				if i != parent.pos {
-					parent.pos, parent.count = i, 0
-				}
-				parent.count++
-				if seq[i].max > 0 && parent.count > seq[i].max {
-					return fmt.Errorf("<%s>: more than %d in <%s>", name, seq[i].max, parent.name)
-				}
-			}
-			stack = append(stack, &frame{name: name})
-		case xml.EndElement:
-			stack = stack[:len(stack)-1]
-		}
-	}
-}
-
-func TestJUnitSchema(t *testing.T) {
-	for _, run := range []string{"run1.json", "run2.json"} {
-		if err := validateJUnit(render(t, "junit", loadRun(t, run))); err != nil {
-			t.Errorf("%s: %v", run, err)
-		}
-	}
-	for _, bad := range []string{
-		`<testsuites><testsuite tests="1"></testsuite></testsuites>`,
-		`<testsuites><testsuite name="a" tests="1"><testcase name="x"><failure/><skipped/></testcase></testsuite></testsuites>`,
-		`<testsuites><testsuite name="a" tests="1" file="f"></testsuite></testsuites>`,
-	} {
-		if validateJUnit([]byte(bad)) == nil {
-			t.Errorf("accepted %s", bad)
-		}
-	}
 }
 
 func TestJUnitStructure(t *testing.T) {
@@ -474,12 +300,11 @@ func TestJUnitStructure(t *testing.T) {
 	if err := xml.Unmarshal(out, &ts); err != nil {
 		t.Fatal(err)
 	}
-	total, fails, errs := 0, 0, 0
 	for _, s := range ts.Suites {
 		if s.Name == "" || s.Tests == nil || s.Failures == nil || s.Errors == nil {
 			t.Fatalf("suite %q lacks a required attribute (name, tests, failures, errors)", s.Name)
 		}
-		if _, err := time.Parse(time.RFC3339, s.Timestamp); err != nil {
+		if _, err := time.Parse("2006-01-02T15:04:05", s.Timestamp); err != nil {
 			t.Errorf("suite %s: timestamp %q is not ISO 8601", s.Name, s.Timestamp)
 		}
 		var f, e, sk int
@@ -503,12 +328,6 @@ func TestJUnitStructure(t *testing.T) {
 			t.Errorf("suite %s: counts tests=%d failures=%d errors=%d skipped=%d, cases say %d %d %d %d",
 				s.Name, *s.Tests, *s.Failures, *s.Errors, s.Skipped, len(s.Cases), f, e, sk)
 		}
-		total += len(s.Cases)
-		fails += f
-		errs += e
-	}
-	if ts.Tests != total || ts.Fails != fails || ts.Errors != errs {
-		t.Errorf("testsuites counts %d/%d/%d, cases %d/%d/%d", ts.Tests, ts.Fails, ts.Errors, total, fails, errs)
 	}
 	if len(ts.Suites) != 4 {
 		t.Errorf("%d suites, want one per snapshot (4)", len(ts.Suites))
@@ -644,9 +463,9 @@ func FuzzParseReport(f *testing.F) {
 		if err := (&Markdown{W: &buf}).History(context.Background(), v); err != nil {
 			t.Fatal(err)
 		}
-		for _, format := range []string{"junit", "sarif", "markdown"} {
+		for _, format := range Formats() {
 			rep, _ := Get(format, &buf, Options{})
-			if err := rep.Report(context.Background(), r); err != nil {
+			if err := Render(context.Background(), rep, r, nil); err != nil {
 				t.Fatalf("%s: %v", format, err)
 			}
 		}

@@ -10,9 +10,12 @@ import (
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/supaudit/supaudit/audit"
 	"github.com/supaudit/supaudit/facts"
+	"github.com/supaudit/supaudit/internal/safetext"
+	"github.com/supaudit/supaudit/output"
 	"github.com/supaudit/supaudit/policies"
 	"github.com/supaudit/supaudit/report"
 	"github.com/supaudit/supaudit/results"
@@ -68,6 +71,11 @@ type checkFlags struct {
 	// waivers and history: see waivers.go.
 	waivers string
 	history string
+	// reports are the --report FORMAT[=PATH] values (reports.go).
+	reports    []string
+	sourceRoot string
+	quiet      *pflag.Flag
+	changed    func(name string) bool
 }
 
 func newCheckCmd(e *env) *cobra.Command {
@@ -87,6 +95,7 @@ shell does not expand them; an expanded list works too).
 		Example: `  supaudit check fixtures/snapshots/*.json
   supaudit check 'fixtures/**/*.json' --format json
   supaudit check site.json --fail-on warn --output report.json --format json
+  supaudit check site.json --report table --report json=report.json --report sarif=results.sarif --report junit=results.xml
   supaudit check site.json --data params.yaml --policy ./our-policies --answers answers.yaml`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -111,53 +120,74 @@ func runCheck(ctx context.Context, e *env, f *checkFlags, args []string) error {
 	if err != nil {
 		return usageError(err)
 	}
+	inputs := output.NewInputs(args...)
+	inputs.Add(files...)
+	inputs.Add(f.inputFiles()...)
+	outs, err := f.prepareReports(inputs)
+	if err != nil {
+		return err
+	}
+	defer outs.abort()
 	engine, answers, err := f.policiesAndAnswers(ctx)
 	if err != nil {
 		return err
 	}
-	header := f.header(e, failOn)
+	header := f.header(e, failOn, engine)
 	post, err := audit.NewPost(ctx, f.waivers, f.history, header.GeneratedAt)
 	if err != nil {
 		return usageError(err)
 	}
-	judge := &audit.Judge{Engine: engine, Answers: answers, MaxSize: f.maxSize}
-	return f.report(ctx, e, header, post, func(emit audit.Emit) []string {
+	judge := &audit.Judge{Engine: engine, Answers: answers, MaxSize: f.maxSize, Lines: needsLines(outs.specs)}
+	return f.report(ctx, e, header, post, outs, func(emit audit.Emit) []report.InputError {
 		return judge.Files(ctx, files, post.Wrap(emit))
 	})
 }
 
-// header is the report header of a run started now.
-func (f *checkFlags) header(e *env, failOn results.Status) report.Header {
-	return report.Header{Tool: report.Tool{Name: "supaudit", Version: toolVersion()}, GeneratedAt: e.now().UTC(), FailOn: failOn}
+// inputFiles are the files and directories the judging flags read.
+func (f *checkFlags) inputFiles() []string {
+	return append([]string{f.dataFile, f.answers, f.waivers}, f.policyDirs...)
 }
 
-// report writes the report of the snapshots src judges, to --output
-// (atomically) or standard output, then notes unused waivers, keeps the
-// run for --history, and maps the outcome to the exit code. check and
-// scan share it.
-func (f *checkFlags) report(ctx context.Context, e *env, h report.Header, post *audit.Post, src audit.Source) error {
-	opts := f.reportOptions(e)
-	var trailer report.Trailer
-	write := func(w io.Writer) error {
-		r, err := report.Get(f.format, w, opts)
-		if err != nil {
-			return err
-		}
-		trailer, err = audit.Stream(ctx, r, h, src)
-		return err
-	}
-	if f.output != "" {
-		if err := report.WriteFileAtomic(f.output, write); err != nil {
-			return usageError(err)
-		}
-		if ctx.Err() == nil {
-			fmt.Fprintf(e.stderr, "supaudit: wrote %s: %d snapshot(s), %s\n", f.output, trailer.Snapshots, trailer.Summary)
-		}
-	} else if err := write(e.stdout); err != nil {
+// header is the report header of a run started now, with the checklist.
+func (f *checkFlags) header(e *env, failOn results.Status, engine *policies.Engine) report.Header {
+	return report.Header{Tool: report.Tool{Name: "supaudit", Version: toolVersion()}, GeneratedAt: e.now().UTC(),
+		FailOn: failOn, Steps: checklist(engine)}
+}
+
+// report writes the reports of the snapshots src judges (every --report,
+// or --format to --output or standard output), then notes unused waivers,
+// keeps the run for --history, and maps the outcome to the exit code.
+// The files are written all or none: each through a temporary file, all
+// renamed into place once every report is complete. An interrupted run
+// writes no file (each keeps what it had); a report on standard output
+// ends saying the run was interrupted and incomplete. check and scan share
+// it.
+func (f *checkFlags) report(ctx context.Context, e *env, h report.Header, post *audit.Post, outs *reportOutputs, src audit.Source) error {
+	w, set, err := outs.open(ctx, e, f)
+	if err != nil {
 		return usageError(err)
 	}
-	if ctx.Err() != nil {
-		return usageError(fmt.Errorf("interrupted"))
+	trailer, err := audit.Stream(ctx, w, h, src)
+	if err != nil {
+		set.Abort()
+		return usageError(err)
+	}
+	if trailer.Interrupted {
+		set.Abort()
+		for i, s := range outs.specs {
+			if outs.dests[i] != nil && !outs.dests[i].Direct() {
+				fmt.Fprintf(e.stderr, "supaudit: interrupted: %s not written (it keeps its previous content)\n", s.path)
+			}
+		}
+		return usageError(fmt.Errorf("interrupted: %d snapshot(s) judged before the run stopped; the results are incomplete", trailer.Snapshots))
+	}
+	if err := set.Commit(); err != nil {
+		return usageError(err)
+	}
+	for _, s := range outs.specs {
+		if s.path != "" {
+			fmt.Fprintf(e.stderr, "supaudit: wrote %s (%s): %d snapshot(s), %s\n", s.path, s.format, trailer.Snapshots, trailer.Summary)
+		}
 	}
 	for _, n := range post.Notes() {
 		fmt.Fprintf(e.stderr, "supaudit: %s\n", n)
@@ -169,28 +199,37 @@ func (f *checkFlags) report(ctx context.Context, e *env, h report.Header, post *
 	if path != "" {
 		fmt.Fprintf(e.stderr, "supaudit: kept this run in %s\n", path)
 	}
-	if len(trailer.Errors) > 0 {
-		for _, m := range trailer.Errors {
-			fmt.Fprintf(e.stderr, "supaudit: %s\n", m)
-		}
-		return &codeError{code: exitError}
+	for _, m := range trailer.Errors {
+		fmt.Fprintf(e.stderr, "supaudit: %s\n", m.Message)
 	}
-	if trailer.Failed {
+	switch trailer.ExitCode {
+	case report.ExitOK:
+		return nil
+	case report.ExitFindings:
 		return errFindings
 	}
-	return nil
+	return &codeError{code: exitError}
 }
 
 // registerReportFlags adds the flags check and scan share for judging and
-// reporting: --format, --output, --fail-on, --answers, --no-color.
+// reporting: --format, --output, --report, --source-root, --quiet,
+// --fail-on, --answers, --no-color.
 func (f *checkFlags) registerReportFlags(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVarP(&f.format, "format", "f", "table", "output format: "+strings.Join(report.Formats(), ", "))
+	f.changed = fl.Changed
+	fl.StringVarP(&f.format, "format", "f", "table", "output format (any case): "+strings.Join(report.Formats(), ", "))
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file (atomically) instead of standard output")
-	fl.StringVar(&f.failOn, "fail-on", "fail", "exit 1 when a result is at or above this status: fail, unknown, warn or manual")
+	fl.StringArrayVar(&f.reports, "report", nil, "write a report FORMAT[=PATH] (repeatable; no path: standard output, at most one); all files are written or none; see docs/reports.md")
+	fl.StringVar(&f.sourceRoot, "source-root", "", "make SARIF file URIs relative to this directory (the repository root; base id SRCROOT)")
+	if fl.Lookup("quiet") == nil {
+		fl.BoolP("quiet", "q", false, "table: only the results that do not pass and the summary")
+	}
+	f.quiet = fl.Lookup("quiet")
+	fl.StringVar(&f.failOn, "fail-on", "fail", "exit 1 when a result is at or above this status (any case): fail, unknown, warn or manual")
 	fl.StringVar(&f.answers, "answers", "", "YAML file attesting manual steps (who, when, note); see docs/answers.md")
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the table (colour is used only on a terminal; NO_COLOR is honoured)")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats(), cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("report", cobra.FixedCompletions(report.Formats(), cobra.ShellCompDirectiveNoSpace))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"fail", "unknown", "warn", "manual"}, cobra.ShellCompDirectiveNoFileComp))
 }
 
@@ -200,11 +239,14 @@ func (f *checkFlags) threshold() (results.Status, error) {
 	if err != nil {
 		return "", usageError(err)
 	}
-	if _, err := report.Get(f.format, io.Discard, report.Options{}); err != nil {
+	if _, err := report.ParseFormat(f.format); err != nil {
 		return "", usageError(err)
 	}
 	return failOn, nil
 }
+
+// quietTable reports --quiet.
+func (f *checkFlags) quietTable() bool { return f.quiet != nil && f.quiet.Value.String() == "true" }
 
 // policiesAndAnswers compiles the policies (with --data and --policy) and
 // loads the --answers attestations, rejecting those of fact-judged steps.
@@ -226,13 +268,6 @@ func (f *checkFlags) policiesAndAnswers(ctx context.Context) (*policies.Engine, 
 	return engine, answers, nil
 }
 
-// reportOptions colours the table only on a terminal, without --no-color
-// and NO_COLOR.
-func (f *checkFlags) reportOptions(e *env) report.Options {
-	toTerminal := f.output == "" && isTerminal(e.stdout)
-	return report.Options{Color: toTerminal && !f.noColor && os.Getenv("NO_COLOR") == "", Width: terminalWidth()}
-}
-
 // checkAnswers rejects attestations of steps that are not manual: facts
 // decide those, not a signature.
 func checkAnswers(engine *policies.Engine, answers []facts.Answer, file string) error {
@@ -249,16 +284,9 @@ func checkAnswers(engine *policies.Engine, answers []facts.Answer, file string) 
 }
 
 func isTerminal(w io.Writer) bool {
+	if sw, ok := w.(*safetext.Writer); ok {
+		w = sw.W
+	}
 	f, ok := w.(*os.File)
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
-}
-
-func terminalWidth() int {
-	if c := os.Getenv("COLUMNS"); c != "" {
-		var n int
-		if _, err := fmt.Sscanf(c, "%d", &n); err == nil && n >= 60 {
-			return n
-		}
-	}
-	return 120
 }

@@ -4,14 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/supaudit/supaudit/audit"
 	"github.com/supaudit/supaudit/collectors"
 	"github.com/supaudit/supaudit/collectors/bundle"
-	"github.com/supaudit/supaudit/report"
+	"github.com/supaudit/supaudit/output"
 )
 
 // bundleFlags are the flags of collect and scan that shape collecting.
@@ -35,6 +34,12 @@ func (b *bundleFlags) register(cmd *cobra.Command) {
 	f.Int64Var(&b.maxTotalSize, "max-total-size", bundle.DefaultMaxTotalSize, "largest total (uncompressed) evidence of one server, in bytes")
 	b.winrm.register(cmd) // --bundle or --winrm (winrm.go)
 	b.probe.register(cmd) // --probe/--inventory, alone or with --bundle (probe.go)
+}
+
+// inputPaths are the files and folders the collectors read, which no
+// output may overwrite.
+func (b *bundleFlags) inputPaths() []string {
+	return []string{b.bundle, b.probe.inventory, b.probe.caFile, b.winrm.caFile, b.winrm.passwordFile}
 }
 
 // options are the bundle collector's options from the flags.
@@ -90,7 +95,7 @@ func (b *bundleFlags) collect(ctx context.Context, e *env) (*audit.Collected, er
 
 func newCollectCmd(e *env) *cobra.Command {
 	var bf bundleFlags
-	var output string
+	var outPath string
 	cmd := &cobra.Command{
 		Use:   "collect --bundle DIR [--output site.json]",
 		Short: "Turn an evidence bundle into a facts snapshot",
@@ -104,32 +109,54 @@ collected.
 
 Exit codes:
   0  the snapshot was written
-  2  usage error, or the bundle could not be read at all`,
+  2  usage error, the bundle could not be read at all, or the run was
+     interrupted (what was collected is written, marked incomplete)`,
 		Example: `  supaudit collect --bundle fixtures/bundles/compliant --output site.json
   supaudit collect --bundle evidence/ > site.json
   supaudit collect --probe sup01.corp.example --probe sup.example.com:internet --output probe.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			col, err := bf.collect(cmd.Context(), e)
+			ctx := cmd.Context()
+			var dest *output.Dest
+			if outPath != "" {
+				d, err := output.Prepare(outPath, output.NewInputs(bf.inputPaths()...))
+				if err != nil {
+					return usageError(fmt.Errorf("--output: %w", err))
+				}
+				defer d.Abort()
+				dest = d
+			}
+			col, err := bf.collect(ctx, e)
 			if err != nil {
 				return err
 			}
-			data := col.Data
-			if output == "" {
-				_, err := e.stdout.Write(data)
-				return err
+			if dest == nil {
+				if _, err := e.stdout.Write(col.Data); err != nil {
+					return err
+				}
+			} else {
+				// An interrupted collection is written too: the snapshot
+				// marks its collectors incomplete.
+				f, err := dest.Open(context.WithoutCancel(ctx))
+				if err != nil {
+					return usageError(err)
+				}
+				if _, err := f.Write(col.Data); err != nil {
+					f.Abort()
+					return usageError(err)
+				}
+				if err := f.Commit(); err != nil {
+					return usageError(err)
+				}
+				fmt.Fprintf(e.stderr, "supaudit: wrote %s\n", outPath)
 			}
-			if err := report.WriteFileAtomic(output, func(w io.Writer) error {
-				_, err := w.Write(data)
-				return err
-			}); err != nil {
-				return usageError(err)
+			if col.Interrupted {
+				return usageError(errInterrupted)
 			}
-			fmt.Fprintf(e.stderr, "supaudit: wrote %s\n", output)
 			return nil
 		},
 	}
 	bf.register(cmd)
-	cmd.Flags().StringVarP(&output, "output", "o", "", "write the snapshot to this file (atomically) instead of standard output")
+	cmd.Flags().StringVarP(&outPath, "output", "o", "", "write the snapshot to this file (atomically) instead of standard output")
 	return cmd
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/supaudit/supaudit/history"
+	"github.com/supaudit/supaudit/output"
 	"github.com/supaudit/supaudit/report"
 )
 
@@ -150,7 +151,7 @@ func runReport(ctx context.Context, e *env, f *reportFlags) error {
 		}
 		return nil
 	}
-	if err := report.WriteFileAtomic(f.output, write); err != nil {
+	if err := output.WriteFile(ctx, f.output, output.NewInputs(f.history), write); err != nil {
 		return usageError(err)
 	}
 	fmt.Fprintf(e.stderr, "supaudit: wrote %s: %d run(s); %d of %d sites ready\n", f.output, v.Runs, v.Ready, v.Sites)

@@ -117,7 +117,7 @@ func (p *probeFlags) collector(e *env) (*probe.Collector, error) {
 	var bar *progressbar.ProgressBar
 	if !p.quiet && isTerminal(e.stderr) {
 		bar = progressbar.NewOptions(len(targets),
-			progressbar.OptionSetWriter(e.stderr),
+			progressbar.OptionSetWriter(e.tty),
 			progressbar.OptionSetDescription("probing"),
 			progressbar.OptionShowCount(),
 			progressbar.OptionClearOnFinish(),

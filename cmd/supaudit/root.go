@@ -8,10 +8,12 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"github.com/supaudit/supaudit/internal/clock"
+	"github.com/supaudit/supaudit/internal/safetext"
 )
 
 // Exit codes.
@@ -45,10 +47,18 @@ func usageError(err error) error { return &codeError{code: exitError, err: err} 
 // errFindings marks a completed run whose results fail the threshold.
 var errFindings = &codeError{code: exitFindings}
 
+// errInterrupted ends every interrupted run (SIGINT, SIGTERM) with exit
+// code 2: what it wrote says it is incomplete.
+var errInterrupted = errors.New("interrupted: the run stopped before it was complete")
+
 type env struct {
-	stdin          io.Reader
-	stdout, stderr io.Writer
-	stopProfile    func()
+	stdin  io.Reader
+	stdout io.Writer
+	// stderr escapes control characters (safetext); tty is the raw
+	// standard error, for progress bars.
+	stderr      io.Writer
+	tty         io.Writer
+	stopProfile func()
 	// now is the run's one clock (report timestamps, collected_at of a
 	// live collection, probe certificate checks, waiver expiry): main
 	// passes clock.Wall, tests a fixed time.
@@ -86,9 +96,16 @@ and reports, for every step, a verdict and the remediation tied to that step.
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer, now clock.Func) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// SIGTERM (a CI job cancelled, docker stop) is handled like Ctrl-C:
+	// the run stops, temporary files are removed and no report passes.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, now: clock.Or(now)}
+	// Every message on standard error passes through safetext: input
+	// text (file names, host names, server faults) cannot reach the
+	// terminal as control characters. Progress bars use e.tty.
+	tty := stderr
+	stderr = safetext.NewWriter(stderr)
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, tty: tty, now: clock.Or(now)}
 	root := newRoot(e)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)

@@ -2,11 +2,12 @@ package main
 
 import (
 	"context"
-	"io"
+	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/supaudit/supaudit/audit"
+	"github.com/supaudit/supaudit/output"
 	"github.com/supaudit/supaudit/report"
 )
 
@@ -29,6 +30,7 @@ facts are reported unknown.
 ` + exitCodesHelp,
 		Example: `  supaudit scan --bundle fixtures/bundles/compliant
   supaudit scan --bundle evidence/ --format json --output report.json --snapshot site.json
+  supaudit scan --bundle evidence/ --report table --report sarif=results.sarif --report junit=results.xml
   supaudit scan --inventory sites.yaml --bundle evidence/    # network probe merged with evidence (docs/probe.md)`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -49,11 +51,25 @@ func runScan(ctx context.Context, e *env, f *scanFlags) error {
 	if err != nil {
 		return err
 	}
+	inputs := output.NewInputs(f.inputPaths()...)
+	inputs.Add(f.inputFiles()...)
+	outs, err := f.prepareReports(inputs)
+	if err != nil {
+		return err
+	}
+	defer outs.abort()
+	var snapDest *output.Dest
+	if f.snapshot != "" {
+		if snapDest, err = output.Prepare(f.snapshot, inputs); err != nil {
+			return usageError(fmt.Errorf("--snapshot: %w", err))
+		}
+		defer snapDest.Abort()
+	}
 	engine, answers, err := f.policiesAndAnswers(ctx)
 	if err != nil {
 		return err
 	}
-	header := f.header(e, failOn)
+	header := f.header(e, failOn, engine)
 	post, err := audit.NewPost(ctx, f.waivers, "", header.GeneratedAt)
 	if err != nil {
 		return usageError(err)
@@ -63,22 +79,32 @@ func runScan(ctx context.Context, e *env, f *scanFlags) error {
 		return err
 	}
 	if col.Interrupted {
-		// Interrupted probe: judge and report what was collected.
-		ctx = context.WithoutCancel(ctx)
+		// Interrupted collection: judge what was collected, and report
+		// it as interrupted (it never passes; no file is replaced).
+		ctx = audit.MarkInterrupted(context.WithoutCancel(ctx))
 	}
-	if f.snapshot != "" {
-		if err := report.WriteFileAtomic(f.snapshot, func(w io.Writer) error {
-			_, err := w.Write(col.Data)
-			return err
-		}); err != nil {
+	if snapDest != nil && !col.Interrupted {
+		file, err := snapDest.Open(ctx)
+		if err != nil {
+			return usageError(err)
+		}
+		if _, err := file.Write(col.Data); err != nil {
+			file.Abort()
+			return usageError(err)
+		}
+		if err := file.Commit(); err != nil {
 			return usageError(err)
 		}
 	}
 	judge := &audit.Judge{Engine: engine, Answers: answers}
-	return f.report(ctx, e, header, post, func(emit audit.Emit) []string {
+	return f.report(ctx, e, header, post, outs, func(emit audit.Emit) []report.InputError {
 		snap, err := judge.Document(ctx, col.Doc, col.Source)
 		if err != nil {
-			return []string{err.Error()}
+			return []report.InputError{{File: col.Source, Message: err.Error()}}
+		}
+		if f.bundle != "" {
+			// Results point at the evidence file that decided them.
+			snap.EvidenceRoot = f.bundle
 		}
 		_ = post.Wrap(emit)(snap)
 		return nil

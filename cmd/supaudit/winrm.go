@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -18,7 +19,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/supaudit/supaudit/collectors/winrm"
-	"github.com/supaudit/supaudit/report"
+	"github.com/supaudit/supaudit/output"
 )
 
 // Environment variables holding the WinRM credentials.
@@ -176,7 +177,7 @@ func (w *winrmFlags) collector(e *env, b *bundleFlags) (*winrm.Collector, error)
 	}
 	if isTerminal(e.stderr) {
 		bar := progressbar.NewOptions(len(targets)*len(winrm.Commands),
-			progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription("winrm"),
+			progressbar.OptionSetWriter(e.tty), progressbar.OptionSetDescription("winrm"),
 			progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
 		var mu sync.Mutex
 		opts.Progress = func(string, int) {
@@ -221,7 +222,8 @@ func saveEvidence(dir string, fsys fs.FS) error {
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 			return fmt.Errorf("--save-bundle: %w", err)
 		}
-		if err := report.WriteFileAtomic(full, func(w io.Writer) error {
+		// The collector's SaveEvidence hook has no context; each file is small.
+		if err := output.WriteFile(context.Background(), full, nil, func(w io.Writer) error {
 			_, err := w.Write(data)
 			return err
 		}); err != nil {
