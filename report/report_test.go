@@ -60,7 +60,7 @@ func render(t testing.TB, format string, r *Report) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Render(context.Background(), rep, r, checklist(t)); err != nil {
+	if err := Render(context.Background(), rep, r, goldenChecklist(t)); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
