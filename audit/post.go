@@ -7,6 +7,7 @@ import (
 
 	"github.com/supaudit/supaudit/history"
 	"github.com/supaudit/supaudit/report"
+	"github.com/supaudit/supaudit/results"
 	"github.com/supaudit/supaudit/waivers"
 )
 
@@ -19,12 +20,21 @@ type Post struct {
 	outcome *waivers.Outcome
 	history string
 	kept    []report.SnapshotResults
+	// dropEvidence is set for a database history store.
+	dropEvidence bool
 }
 
 // NewPost loads the waivers file (none when empty) for a run at time at;
 // historyDir, when set, is where Record keeps the run.
 func NewPost(ctx context.Context, waiverFile, historyDir string, at time.Time) (*Post, error) {
 	p := &Post{at: at, history: historyDir, file: waiverFile}
+	if historyDir != "" {
+		kind, _, err := history.Classify(historyDir)
+		if err != nil {
+			return nil, err
+		}
+		p.dropEvidence = kind != history.KindDir
+	}
 	if waiverFile != "" {
 		ws, err := waivers.Load(ctx, waiverFile)
 		if err != nil {
@@ -48,10 +58,27 @@ func (p *Post) Wrap(emit Emit) Emit {
 	return func(s report.SnapshotResults) error {
 		s = p.Apply(s)
 		if p.history != "" {
-			p.kept = append(p.kept, s)
+			p.kept = append(p.kept, p.keep(s))
 		}
 		return emit(s)
 	}
+}
+
+// keep is what the history keeps of a snapshot: a database store keeps
+// no evidence (the history reports do not show it), so it is dropped here
+// rather than held for the whole run; a folder of JSON runs keeps the whole
+// report, as before.
+func (p *Post) keep(s report.SnapshotResults) report.SnapshotResults {
+	if !p.dropEvidence {
+		return s
+	}
+	rs := make([]results.Result, len(s.Results))
+	copy(rs, s.Results)
+	for i := range rs {
+		rs[i].Evidence = nil
+	}
+	s.Results = rs
+	return s
 }
 
 // Notes are the waivers that named no result of the run (a typo in step or
