@@ -30,9 +30,11 @@ lint: ## gofmt, go vet, strict policy compile
 	$(GO) vet ./...
 	$(GO) test -run 'TestEmbeddedPoliciesCompileStrict|TestRego' ./policies/
 
-bench: ## Go benchmarks, then supaudit vs conftest vs the evaluation floor on 1000 and 10000 generated snapshots
+bench: ## Go benchmarks, the history store (check --history, report over 365 runs x 1000 sites), then supaudit vs conftest vs the floor
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 20x ./policies/
 	$(GO) test -run '^$$' -bench BenchmarkHTMLHistory -benchmem ./report/
+	$(GO) test -run '^$$' -bench 'BenchmarkRecord/sqlite' -benchmem -benchtime 5x ./history/
+	scripts/bench-history.sh
 	$(GO) test -run '^$$' -bench BenchmarkProbeFleet -benchmem -benchtime 3x ./collectors/probe/
 	scripts/bench.sh $(BENCH_SIZES)
 
