@@ -9,7 +9,7 @@
 //
 // The certificate facts the scanner needs (server-auth certificate whose
 // subject/SAN carries the SUP's intranet FQDN, and the Internet FQDN for an
-// Internet-based SUP) are in /work/shared/domain-facts.md §6-7.
+// Internet-based SUP) are in docs/sources.md ("Certificates, native mode, Internet-based SUP").
 package certs
 
 import (

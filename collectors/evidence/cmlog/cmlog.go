@@ -1,7 +1,7 @@
 // Package cmlog parses Configuration Manager (SMS / ConfigMgr 2007) log
 // files such as WCM.log, wsyncmgr.log, WSUSCtrl.log and SUPSetup.log.
 //
-// Four line shapes are recognised (sources: /work/shared/domain-facts.md §3):
+// Four line shapes are recognised (sources: docs/sources.md, "ConfigMgr logs"):
 //
 //   - FormatSMSTrace, the server-component "$$" trailer:
 //     "text  $$<Component><MM-DD-YYYY HH:MM:SS.mmm+bias><thread=N (0xHEX)>".
@@ -9,13 +9,13 @@
 //     (ConfigMgrSetup.log), PkgXferMgr.log blog sample, Swift CmTraceParser
 //     test data, SpecterOps blog (with typographic en-dashes in the date).
 //     That ConfigMgr 2007 server logs use exactly the MM-DD-YYYY+bias form is
-//     believed, NOT verified (domain-facts §3b [B]). The SMS 2.0 long date form
+//     believed, NOT verified (docs/sources.md [B]). The SMS 2.0 long date form
 //     "Fri Mar 26 10:43:41.547 1999 Eastern Standard Time" (SMS 2.0 KB text)
 //     is accepted too.
 //   - FormatCMTrace, "<![LOG[text]LOG]!><time=... date=... component=...>"
-//     (real current-branch line in a Swift CmTraceParser repo, domain-facts §3c).
+//     (real current-branch line in a Swift CmTraceParser repo, docs/sources.md).
 //   - FormatSUPSetup, rolesetup.exe's "<MM/DD/YY HH:MM:SS> text"
-//     (SupportArticles-docs SUP installation article, domain-facts §3d).
+//     (SupportArticles-docs SUP installation article, docs/sources.md).
 //   - FormatPlain, any other line.
 //
 // The Scanner streams: memory is bounded by MaxEntrySize whatever the input.
@@ -428,7 +428,7 @@ func (s *Scanner) finishCMWith(attrs string) {
 }
 
 // parseSMSTrace recognises the "$$<comp><time><thread=N (0xN)>" trailer.
-// Regex used by public parsers (domain-facts §3b):
+// Regex used by public parsers (docs/sources.md, "ConfigMgr logs"):
 // `(.*?) \$\$<(.*?)><(.*?)><thread=(.*?)>`.
 func parseSMSTrace(line string) (Entry, bool) {
 	end := trimBlankRight(line)
@@ -487,7 +487,7 @@ func parseThread(s string) int {
 }
 
 // dashFix replaces the typographic en-dash (U+2013) with '-'. One public
-// sample (SpecterOps blog, domain-facts §3b) has en-dashes in the date; they
+// sample (SpecterOps blog, docs/sources.md) has en-dashes in the date; they
 // are an artefact of the blog, so the date is accepted with a warning.
 func dashFix(e *Entry, s string) string {
 	if strings.Contains(s, "\u2013") {
@@ -502,7 +502,7 @@ func dashFix(e *Entry, s string) string {
 // Bias convention: the trailing signed number is the time-zone bias in
 // minutes that must be ADDED to the local time to obtain UTC, as in the
 // Windows TIME_ZONE_INFORMATION.Bias field: "+420" is UTC-7 (PDT), "-60" is
-// UTC+1, "+300" is UTC-5 (domain-facts §3b, from the verbatim samples'
+// UTC+1, "+300" is UTC-5 (docs/sources.md, from the verbatim samples'
 // contexts). The entry's Time therefore carries the zone UTC-(bias).
 func parseSMSTime(e *Entry, ts string) {
 	ts = dashFix(e, ts)
@@ -697,7 +697,7 @@ func parseClockBias(s string, mo, d, y int) (clockResult, bool) {
 
 // parseCMAttrs parses the CMTrace trailer `<time="..." date="..." ...>`.
 // The bias in time= uses the same convention as the $$ format (minutes to
-// add to local time to get UTC) [B: believed, see domain-facts §3c].
+// add to local time to get UTC) [B: believed, see docs/sources.md].
 func parseCMAttrs(e *Entry, s string) {
 	s = strings.TrimSpace(s)
 	if !strings.HasPrefix(s, "<") {
@@ -757,7 +757,7 @@ func parseCMAttrs(e *Entry, s string) {
 }
 
 // parseSUPSetup recognises "<MM/DD/YY HH:MM:SS> text" (SUPSetup.log,
-// domain-facts §3d). The time has no zone: LocalTime is set.
+// docs/sources.md). The time has no zone: LocalTime is set.
 func parseSUPSetup(line string) (Entry, bool) {
 	if len(line) < 19 || line[0] != '<' {
 		return Entry{}, false

@@ -18,7 +18,7 @@ import (
 	"github.com/supaudit/supaudit/internal/textenc"
 )
 
-// Registry keys read from the .reg exports (domain-facts §1, §2). Each is
+// Registry keys read from the .reg exports (docs/sources.md, "WSUS registry", "ConfigMgr registry and versions"). Each is
 // also looked for under SOFTWARE\Wow6432Node.
 const (
 	KeyWSUSSetup         = `HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Update Services\Server\Setup`
@@ -58,7 +58,7 @@ type SiteModeRule struct {
 var DefaultSiteModeRule = SiteModeRule{Component: "SMS_SITE_COMPONENT_MANAGER", Property: "IISSSLState", NativeMask: 1}
 
 // WSUSVirtualDirs are the WSUS virtual directories whose IIS "require
-// SSL" setting is recorded (domain-facts §5).
+// SSL" setting is recorded (docs/sources.md, "IIS and the WSUS web site").
 var WSUSVirtualDirs = []string{"ApiRemoting30", "ClientWebService", "DssAuthWebService", "ServerSyncWebService", "SimpleAuthWebService", "Content", "Inventory", "ReportingWebService", "SelfUpdate"}
 
 var (
@@ -414,7 +414,7 @@ func (b *builder) readWSUSRegistry(ev *Evidence, srv *facts.Server) int {
 	k := regKey(f, KeyWSUSSetup)
 	if k == nil {
 		// The export holds no Setup key: WSUS 3.0 (server or console) is
-		// not installed (domain-facts §1).
+		// not installed (docs/sources.md, "WSUS registry").
 		setFact(&w.InstallType, facts.InstallNone, b.prov(host, src, 0))
 		return 0
 	}

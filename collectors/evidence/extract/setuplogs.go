@@ -11,7 +11,7 @@ import (
 
 // SUPSetup.log (rolesetup.exe) and WSUSCtrl.log (SMS_WSUS_CONTROL_MANAGER)
 // lines read as evidence. The texts are verbatim from current-branch
-// Microsoft articles (domain-facts §3d, §3e); that ConfigMgr 2007 writes the
+// Microsoft articles (docs/sources.md, "ConfigMgr logs"); that ConfigMgr 2007 writes the
 // same texts is believed, NOT verified. These logs describe what happened
 // when the role was installed or last checked, not the present state, so
 // they never establish a fact on their own: they explain an unknown WSUS

@@ -1,7 +1,7 @@
 // Package iisconfig reads the IIS configuration of a WSUS server into one
 // model: IIS 7+ applicationHost.config and IIS 6 metabase.xml.
 //
-// What WSUS needs (domain-facts §5): the WSUS web site (Default Web Site,
+// What WSUS needs (docs/sources.md, "IIS and the WSUS web site"): the WSUS web site (Default Web Site,
 // ID 1, ports 80/443, or the custom "WSUS Administration" site, ports
 // 8530/8531, whose ID is the IISTargetWebSiteIndex registry value) and
 // "require SSL" on exactly ApiRemoting30, ClientWebService,

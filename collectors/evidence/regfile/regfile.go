@@ -17,7 +17,7 @@
 // a trailing backslash, and ';' comment lines. The format is documented by
 // Microsoft in "How to add, modify, or delete registry subkeys and values by
 // using a .reg file" (support.microsoft.com KB310516); the WSUS Setup key
-// and value names the scanner looks for are in /work/shared/domain-facts.md §1.
+// and value names the scanner looks for are in docs/sources.md ("Registry exports", "WSUS registry").
 package regfile
 
 import (
@@ -503,7 +503,7 @@ func normPath(p string) string {
 // compared case-insensitively (as Windows does); "HKLM\..." style short
 // hive names are accepted on either side. It returns nil if none matches.
 // Note that on 64-bit Windows a 32-bit program's keys are exported under
-// SOFTWARE\Wow6432Node (domain-facts §1 [B]); callers should try both.
+// SOFTWARE\Wow6432Node (docs/sources.md [B]); callers should try both.
 func (f *File) Key(path string) *Key {
 	want := normPath(path)
 	for i := range f.Keys {
