@@ -240,9 +240,9 @@ type SUPRole struct {
 type PortCheck struct {
 	Port      int         `json:"port"`
 	Reachable *Fact[bool] `json:"reachable"`
-	// From names where the test was made from: "site server" (WCM.log's
-	// connections), "probe" (the network probe), or empty when not
-	// recorded.
+	// From names where the test was made from: "site server" for WCM.log's
+	// connections (WCM runs on the site server); empty for the network
+	// probe, which tests from the machine supaudit runs on.
 	From string `json:"from,omitempty"`
 }
 

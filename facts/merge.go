@@ -107,11 +107,25 @@ func mergeWSUS(a, b *WSUS) *WSUS {
 		}
 		a.SSLRequired[key] = MergeFact(a.SSLRequired[key], f, nil)
 	}
+	for k, f := range b.ClientCertificates {
+		key := k
+		for ak := range a.ClientCertificates {
+			if strings.EqualFold(ak, k) {
+				key = ak
+			}
+		}
+		if a.ClientCertificates == nil {
+			a.ClientCertificates = map[string]*Fact[string]{}
+		}
+		a.ClientCertificates[key] = MergeFact(a.ClientCertificates[key], f, nil)
+	}
 	return a
 }
 
 // MergeServer adds the facts of b, an observation of the same server, to
-// a: fact by fact (MergeFact), ports matched by number.
+// a: fact by fact (MergeFact), ports matched by number and by where they
+// were tested from (a port the site server could not reach may answer the
+// probe: both are kept).
 func MergeServer(a *Server, b Server) {
 	a.InternetFQDN = MergeFact(a.InternetFQDN, b.InternetFQDN, nil)
 	a.Resolves = MergeFact(a.Resolves, b.Resolves, nil)
@@ -120,7 +134,7 @@ func MergeServer(a *Server, b Server) {
 	for _, p := range b.Ports {
 		found := false
 		for i := range a.Ports {
-			if a.Ports[i].Port == p.Port {
+			if a.Ports[i].Port == p.Port && a.Ports[i].From == p.From {
 				a.Ports[i].Reachable = MergeFact(a.Ports[i].Reachable, p.Reachable, nil)
 				found = true
 				break

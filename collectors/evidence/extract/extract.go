@@ -611,6 +611,18 @@ func (b *builder) readIIS(ev *Evidence, srv *facts.Server, index int) {
 		f := w.SSLRequired[name]
 		setFact(&f, vd.RequireSSL, b.prov(host, src, line))
 		w.SSLRequired[name] = f
+		// The client certificate setting: with no SSL setting anywhere up
+		// the path IIS ignores client certificates.
+		cc := vd.ClientCert
+		if cc == "" {
+			cc = iisconfig.ClientCertIgnore
+		}
+		if w.ClientCertificates == nil {
+			w.ClientCertificates = map[string]*facts.Fact[string]{}
+		}
+		g := w.ClientCertificates[name]
+		setFact(&g, cc, b.prov(host, src, line))
+		w.ClientCertificates[name] = g
 	}
 }
 
@@ -622,17 +634,16 @@ func (b *builder) readIIS(ev *Evidence, srv *facts.Server, index int) {
 func (b *builder) readCerts(ev *Evidence, srv *facts.Server) {
 	host := srv.FQDN
 	all := b.parseCerts(ev, PathCerts)
-	roots := x509.NewCertPool()
 	rootCerts := b.parseCerts(ev, PathRootCerts)
+	var roots, inter []*x509.Certificate
 	for _, c := range rootCerts {
-		roots.AddCert(c.Certificate)
+		roots = append(roots, c.Certificate)
 	}
 	var leaf *fileCert
-	inter := x509.NewCertPool()
 	for i := range all {
 		c := &all[i]
 		if c.Certificate.IsCA {
-			inter.AddCert(c.Certificate)
+			inter = append(inter, c.Certificate)
 			continue
 		}
 		if leaf == nil && c.ServerAuth {
@@ -643,21 +654,33 @@ func (b *builder) readCerts(ev *Evidence, srv *facts.Server) {
 		return
 	}
 	cert := facts.Certificate{
-		Subject:    leaf.Subject,
-		DNSNames:   leaf.DNSNames,
-		Issuer:     leaf.Issuer,
-		NotBefore:  leaf.NotBefore.UTC(),
-		NotAfter:   leaf.NotAfter.UTC(),
-		Thumbprint: leaf.Thumbprint,
+		Subject:            leaf.Subject,
+		DNSNames:           leaf.DNSNames,
+		Issuer:             leaf.Issuer,
+		NotBefore:          leaf.NotBefore.UTC(),
+		NotAfter:           leaf.NotAfter.UTC(),
+		Thumbprint:         leaf.Thumbprint,
+		SignatureAlgorithm: leaf.SignatureAlgorithm,
 	}
 	if len(rootCerts) > 0 {
 		at := leaf.NotBefore.Add(time.Second)
 		if len(b.manifestAt) > 0 {
 			at = b.manifestAt[len(b.manifestAt)-1]
 		}
-		_, err := leaf.Certificate.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: at, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}})
+		// SHA-1 signatures are accepted, as by the Windows Server
+		// 2003-era clients of a ConfigMgr 2007 site (certs.VerifyChain).
+		chain, err := certs.VerifyChain(leaf.Certificate, certs.VerifyOptions{Roots: roots, Intermediates: inter, At: at, ServerAuth: true})
 		trusted := err == nil
 		cert.Trusted = &trusted
+		if err != nil {
+			b.warnf("%s: the certificate's chain does not verify to a root in %s/certs/roots: %v", leaf.file, ev.name, err)
+		}
+		for i, c := range chain {
+			if i == 0 {
+				continue
+			}
+			cert.Chain = append(cert.Chain, facts.ChainCertificate{Subject: c.Subject.String(), SignatureAlgorithm: c.SignatureAlgorithm.String(), Root: i == len(chain)-1})
+		}
 	}
 	if srv.WSUS == nil {
 		srv.WSUS = &facts.WSUS{}

@@ -97,6 +97,12 @@ type VDir struct {
 	// SSLFlags is the effective raw flags value as written ("" if none is
 	// configured anywhere up the path).
 	SSLFlags string
+	// ClientCert is the effective client certificate setting:
+	// ClientCertIgnore, ClientCertAccept (IIS 7 SslNegotiateCert, IIS 6
+	// AccessSSLNegotiateCert 0x20) or ClientCertRequire (SslRequireCert,
+	// AccessSSLRequireCert 0x40); "" when no SSL setting is configured up
+	// the path (IIS then ignores client certificates).
+	ClientCert string
 	// SSLLine is the line where the effective SSL setting is written (0 if
 	// none); it differs from Line when the setting is inherited.
 	SSLLine int
@@ -104,6 +110,14 @@ type VDir struct {
 	// names it, the location line).
 	Line int
 }
+
+// Client certificate settings of a virtual directory (IIS Manager, SSL
+// Settings: Ignore, Accept, Require).
+const (
+	ClientCertIgnore  = "ignore"
+	ClientCertAccept  = "accept"
+	ClientCertRequire = "require"
+)
 
 // ParseError is an error tied to a line of a named file ("file:line: msg").
 type ParseError = textenc.ParseError
@@ -131,6 +145,7 @@ func ParseWithOptions(r io.Reader, name string, opt Options) (*Config, error) {
 type sslSetting struct {
 	flags   string
 	require bool
+	client  string // ClientCert* value
 	line    int
 }
 
@@ -284,7 +299,7 @@ func ParseBytes(raw []byte, name string) (*Config, error) {
 			case "access":
 				if parent.name == "security" && len(stack) >= 2 && stack[len(stack)-2].name == "system.webServer" {
 					if flags, ok := attrOK(t, "sslFlags"); ok {
-						set := sslSetting{flags: flags, require: iis7RequireSSL(flags), line: line}
+						set := sslSetting{flags: flags, require: iis7RequireSSL(flags), client: iis7ClientCert(flags), line: line}
 						if fr.locPath == nil || cleanPath(*fr.locPath) == "" {
 							if b.globalSSL == nil {
 								b.globalSSL = &set
@@ -297,7 +312,7 @@ func ParseBytes(raw []byte, name string) (*Config, error) {
 			// ---- IIS 6 metabase.xml ----
 			case "IIsWebService":
 				if flags, ok := attrOK(t, "AccessSSLFlags"); ok && b.globalSSL == nil {
-					b.globalSSL = &sslSetting{flags: flags, require: iis6RequireSSL(flags), line: line}
+					b.globalSSL = &sslSetting{flags: flags, require: iis6RequireSSL(flags), client: iis6ClientCert(flags), line: line}
 				}
 			case "IIsWebServer", "IIsWebVirtualDir", "IIsWebDirectory":
 				id, rel, ok := metabaseLocation(attr(t, "Location"))
@@ -447,15 +462,63 @@ func iis6RequireSSL(flags string) bool {
 	return false
 }
 
+// iis7ClientCert reads the client certificate setting of IIS 7 sslFlags:
+// SslRequireCert (64) is Require, SslNegotiateCert (32) Accept, neither
+// Ignore.
+func iis7ClientCert(flags string) string {
+	if n, err := strconv.ParseInt(strings.TrimSpace(flags), 0, 64); err == nil {
+		return clientCertOf(n&0x20 != 0, n&0x40 != 0)
+	}
+	var neg, req bool
+	for _, f := range strings.Split(flags, ",") {
+		switch strings.ToLower(strings.TrimSpace(f)) {
+		case "sslnegotiatecert":
+			neg = true
+		case "sslrequirecert":
+			req = true
+		}
+	}
+	return clientCertOf(neg, req)
+}
+
+// iis6ClientCert reads the client certificate setting of IIS 6
+// AccessSSLFlags: AccessSSLRequireCert (0x40) is Require,
+// AccessSSLNegotiateCert (0x20) Accept.
+func iis6ClientCert(flags string) string {
+	if n, err := strconv.ParseInt(strings.TrimSpace(flags), 0, 64); err == nil {
+		return clientCertOf(n&0x20 != 0, n&0x40 != 0)
+	}
+	var neg, req bool
+	for _, f := range strings.Split(flags, "|") {
+		switch strings.ToLower(strings.TrimSpace(f)) {
+		case "accesssslnegotiatecert":
+			neg = true
+		case "accesssslrequirecert":
+			req = true
+		}
+	}
+	return clientCertOf(neg, req)
+}
+
+func clientCertOf(negotiate, require bool) string {
+	switch {
+	case require:
+		return ClientCertRequire
+	case negotiate:
+		return ClientCertAccept
+	}
+	return ClientCertIgnore
+}
+
 // iis6SSL reads AccessSSLFlags, or the boolean AccessSSL / AccessSSL128
 // properties (the IIS 5 ADSI form, also accepted).
 func iis6SSL(t xml.StartElement, line int) (sslSetting, bool) {
 	if flags, ok := attrOK(t, "AccessSSLFlags"); ok {
-		return sslSetting{flags: flags, require: iis6RequireSSL(flags), line: line}, true
+		return sslSetting{flags: flags, require: iis6RequireSSL(flags), client: iis6ClientCert(flags), line: line}, true
 	}
 	var parts []string
 	found := false
-	for _, n := range []string{"AccessSSL", "AccessSSL128"} {
+	for _, n := range []string{"AccessSSL", "AccessSSL128", "AccessSSLNegotiateCert", "AccessSSLRequireCert"} {
 		if v, ok := attrOK(t, n); ok {
 			found = true
 			if strings.EqualFold(strings.TrimSpace(v), "true") || strings.TrimSpace(v) == "1" {
@@ -467,7 +530,7 @@ func iis6SSL(t xml.StartElement, line int) (sslSetting, bool) {
 		return sslSetting{}, false
 	}
 	flags := strings.Join(parts, " | ")
-	return sslSetting{flags: flags, require: len(parts) > 0, line: line}, true
+	return sslSetting{flags: flags, require: iis6RequireSSL(flags), client: iis6ClientCert(flags), line: line}, true
 }
 
 func (b *builder) finish() *Config {
@@ -506,7 +569,7 @@ func (b *builder) finish() *Config {
 			path := s.key[k]
 			v := VDir{Path: path, Line: line}
 			if set, ok := s.effectiveSSL(k, b.globalSSL); ok {
-				v.SSLFlags, v.RequireSSL, v.SSLLine = set.flags, set.require, set.line
+				v.SSLFlags, v.RequireSSL, v.ClientCert, v.SSLLine = set.flags, set.require, set.client, set.line
 			}
 			site.VirtualDirs[path] = v
 		}
