@@ -66,6 +66,12 @@ source(p) := sprintf("%s %s: %s:%d", [p.collector, object.get(p, "host", "-"), p
 
 source(p) := sprintf("%s %s: %s", [p.collector, object.get(p, "host", "-"), p.source]) if not p.line
 
+# tested_from(p) says where a port check was made from, for messages:
+# " from the site server" for WCM.log's connection attempts.
+tested_from(p) := sprintf(" from the %s", [p.from]) if object.get(p, "from", "") != ""
+
+tested_from(p) := "" if object.get(p, "from", "") == ""
+
 # version(s) is a version string as an array of numbers: "3.1.6001.65" ->
 # [3, 1, 6001, 65].
 version(s) := [to_number(p) | some p in split(s, ".")]

@@ -139,7 +139,7 @@ sup_04 contains {
 	"step": "SUP-04",
 	"status": "fail",
 	"subject": s.fqdn,
-	"message": sprintf("%s does not answer on port %s", [s.fqdn, concat(", ", [sprintf("%d", [p.port]) | some p in probes(s)])]),
+	"message": sprintf("%s does not answer on port %s", [s.fqdn, concat(", ", [sprintf("%d%s (%s)", [p.port, lib.tested_from(p), lib.source(p.reachable.provenance)]) | some p in probes(s)])]),
 	"evidence": port_evidence(s),
 	"remediation": [
 		sprintf("Check that IIS and the WSUS web site are running on %s.", [s.fqdn]),

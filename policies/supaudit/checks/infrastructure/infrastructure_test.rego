@@ -91,7 +91,19 @@ test_answer_on_other_port_does_not_count if {
 	r.step == "SUP-04"
 	r.subject == "SUP01.corp.example.com"
 	r.status == "fail"
-	r.message == "SUP01.corp.example.com does not answer on port 8530"
+	startswith(r.message, "SUP01.corp.example.com does not answer on port 8530 (")
+}
+
+# WCM.log's failed connection on the site server: a known "not reachable
+# from the site server" fact with its line.
+test_unreachable_from_site_server_fails if {
+	p := {"port": 8530, "from": "site server", "reachable": {"value": false, "provenance": {"collector": "bundle", "host": "SCCM01.corp.example.com", "source": "SCCM01/logs/WCM.log", "line": 12}}}
+	s := object.union(t.sup, {"ports": [p]})
+	rs := infra.results with input as t.snapshot([t.site_server, s])
+	some r in rs
+	r.step == "SUP-04"
+	r.status == "fail"
+	r.message == "SUP01.corp.example.com does not answer on port 8530 from the site server (bundle SCCM01.corp.example.com: SCCM01/logs/WCM.log:12)"
 }
 
 test_only_other_ports_probed_unknown if {

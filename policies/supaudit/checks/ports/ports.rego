@@ -43,8 +43,9 @@ port_label := {"port": "HTTP port", "ssl_port": "SSL port"}
 # set keyed by FQDN, which OPA would evaluate again at every lookup.
 problems(s) := (((mismatches(s) | wsus_conflicts(s)) | role_conflicts(s)) | default_mismatches(s)) | silent_ports(s)
 
-# WSUS's own port (registry or IIS binding) and the role's port disagree.
-mismatches(s) := {sprintf("the SUP role's %s port is %d but the WSUS web site uses %d", [proto, s.sup[rk].value, s.wsus[wk].value]) |
+# WSUS's own port (registry or IIS binding) and the role's port disagree:
+# both sources are named.
+mismatches(s) := {sprintf("the SUP role's %s port is %s but the WSUS web site uses %s", [proto, lib.describe(s.sup[rk]), lib.describe(s.wsus[wk])]) |
 	some proto, [wk, rk] in pairs
 	lib.known(s.sup[rk])
 	lib.known(s.wsus[wk])
@@ -71,8 +72,9 @@ default_mismatches(s) := {sprintf("WSUS uses the %s (%s port %d by default) but 
 	s.sup[rk].value != expected(s)[proto]
 }
 
-# A port that does not answer.
-silent_ports(s) := {sprintf("port %d (%s) does not answer", [p.port, proto]) |
+# A port that does not answer, and from where it was tested (WCM.log on
+# the site server, or the probe).
+silent_ports(s) := {sprintf("port %d (%s) does not answer%s (%s)", [p.port, proto, lib.tested_from(p), lib.source(p.reachable.provenance)]) |
 	some proto, [_, rk] in pairs
 	some p in s.ports
 	p.port == s.sup[rk].value

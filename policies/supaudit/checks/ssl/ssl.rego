@@ -36,7 +36,7 @@ matches(c, name) if {
 # that leave it unknown. Both are functions of the server, computed once
 # per server, rather than partial sets keyed by FQDN, which OPA would
 # evaluate again at every lookup.
-problems(s) := ((configuressl_problems(s) | vdir_problems(s, vdirs(s))) | role_problems(s)) | cert_problems(s)
+problems(s) := ((((configuressl_problems(s) | vdir_problems(s, vdirs(s))) | whole_site_problems(s, vdirs(s))) | client_cert_problems(s, client_certs(s))) | role_problems(s)) | cert_problems(s)
 
 configuressl_problems(s) := {{"message": "WSUS is not configured to use SSL (UsingSSL is 0: wsusutil configuressl has not been run)", "evidence": [lib.evidence(sprintf("servers[%s].wsus.using_ssl", [s.fqdn]), s.wsus.using_ssl)], "fix": "configuressl"} |
 	lib.is_false(s.wsus.using_ssl)
@@ -48,6 +48,25 @@ vdir_problems(s, idx) := {{"message": sprintf("SSL is not required on the %s vir
 	lib.is_false(f)
 }
 
+# SSL required on a virtual directory that must stay HTTP: the Content
+# directory requires SSL when SSL is required on the whole web site, and
+# clients then fail to download update files ("How to Configure the WSUS
+# Web Site to Use SSL").
+whole_site_problems(s, idx) := {{"message": sprintf("SSL is required on the %s virtual directory (SSL required on the whole web site?): WSUS clients download update files over HTTP, so their downloads fail", [v]), "evidence": [lib.evidence(sprintf("servers[%s].wsus.ssl_required.%s", [s.fqdn, v]), f)], "fix": "whole_site"} |
+	some v in lib.params.ssl_forbidden_vdirs
+	f := object.get(idx, lower(v), {})
+	lib.is_true(f)
+}
+
+# Client certificates set to Accept or Require on a WSUS web service:
+# clients fail with 0x80072f0c.
+client_cert_problems(s, idx) := {{"message": sprintf("client certificates are set to %s on the %s virtual directory instead of Ignore: WSUS clients fail with 0x80072f0c", [f.value, v]), "evidence": [lib.evidence(sprintf("servers[%s].wsus.client_certificates.%s", [s.fqdn, v]), f)], "fix": "client_certs"} |
+	some v in array.concat(lib.params.ssl_required_vdirs, lib.params.ssl_forbidden_vdirs)
+	f := object.get(idx, lower(v), {})
+	lib.known(f)
+	f.value != "ignore"
+}
+
 role_problems(s) := {{"message": "the software update point role does not require SSL communication to the WSUS server", "evidence": [lib.evidence(sprintf("servers[%s].sup.ssl", [s.fqdn]), s.sup.ssl)], "fix": "role"} |
 	lib.is_false(s.sup.ssl)
 }
@@ -57,7 +76,7 @@ cert_problems(s) := {p |
 	some p in cert_findings(s, c)
 }
 
-cert_findings(s, c) := (((expired(s, c) | not_yet_valid(s, c)) | untrusted(s, c)) | misses_internet_fqdn(s, c)) | misses_intranet_fqdn(s, c)
+cert_findings(s, c) := ((((expired(s, c) | not_yet_valid(s, c)) | untrusted(s, c)) | misses_internet_fqdn(s, c)) | misses_intranet_fqdn(s, c)) | sha1_findings(s, c, "fail")
 
 expired(s, c) := {{"message": sprintf("the certificate %s expired on %s", [c.subject, c.not_after]), "evidence": [cert_ev(s)], "fix": "cert"} |
 	lib.ns(c.not_after) < lib.now_ns
@@ -75,6 +94,19 @@ misses_internet_fqdn(s, c) := {{"message": sprintf("the certificate %s does not 
 	not matches(c, s.internet_fqdn.value)
 }
 
+# sha1_signed(c) are the certificates of c's chain signed with SHA-1 (the
+# root's self-signature is not relied on); accepted unless
+# params.certificate.sha1_signatures is "warn" or "fail".
+sha1_signed(c) := {sprintf("%s (%s)", [x.subject, x.signature_algorithm]) |
+	some x in array.concat([{"subject": c.subject, "signature_algorithm": object.get(c, "signature_algorithm", "")}], [y | some y in object.get(c, "chain", []); not y.root])
+	contains(upper(x.signature_algorithm), "SHA1")
+}
+
+sha1_findings(s, c, level) := {{"message": sprintf("SHA-1 signatures in the certificate chain (params.certificate.sha1_signatures is %s): %s", [level, concat(", ", sort(sha1_signed(c)))]), "evidence": [cert_ev(s)], "fix": "sha1"} |
+	lib.params.certificate.sha1_signatures == level
+	count(sha1_signed(c)) > 0
+}
+
 misses_intranet_fqdn(s, c) := {{"message": sprintf("the certificate %s does not name the intranet FQDN %s, which wsusutil configuressl and synchronization from the active SUP use", [c.subject, s.fqdn]), "evidence": [cert_ev(s)], "fix": "cert"} |
 	lib.params.certificate.require_intranet_fqdn
 	not matches(c, s.fqdn)
@@ -84,6 +116,9 @@ misses_intranet_fqdn(s, c) := {{"message": sprintf("the certificate %s does not 
 # lower-case name of the virtual directory (names are matched without
 # regard to case), built once per server.
 vdirs(s) := {lower(k): f | some k, f in object.get(s, ["wsus", "ssl_required"], {})}
+
+# client_certs(s) indexes the client certificate settings the same way.
+client_certs(s) := {lower(k): f | some k, f in object.get(s, ["wsus", "client_certificates"], {})}
 
 unknowns(s) := ((((using_ssl_unknown(s) | vdir_unknowns(s, vdirs(s))) | cert_unknown(s)) | trust_unknown(s)) | internet_fqdn_unknown(s)) | dates_unknown(s)
 
@@ -127,6 +162,9 @@ dates_readable(c) if {
 fixes := {
 	"configuressl": "Run %ProgramFiles%\\Update Services\\Tools\\WSUSUtil.exe configuressl <intranet FQDN of the SUP> on the Internet-based SUP.",
 	"vdirs": "In IIS, set Require SSL (client certificates: Ignore) on exactly ApiRemoting30, ClientWebService, DSSAuthWebService, ServerSyncWebService and SimpleAuthWebService of the WSUS web site; do not require SSL on the whole site (Content must stay HTTP).",
+	"whole_site": "In IIS, do not require SSL on the whole WSUS web site: clear Require SSL on the web site and on Content (and the other directories), then set it on exactly the five web services.",
+	"client_certs": "In IIS, SSL Settings of each WSUS web service: set Client certificates to Ignore (IIS 6: Directory Security > Secure communications > Ignore client certificates).",
+	"sha1": "Reissue the certificate (and its issuing CA's) with a SHA-2 signature once every client supports it, or set params.certificate.sha1_signatures to accept where clients of the Windows Server 2003 era need SHA-1.",
 	"role": "In the Internet-based SUP's properties (and on the Internet-based tab of the Software Update Point Component), select Require SSL communication to the WSUS server.",
 	"cert": "Request a web server certificate from the PKI whose subject alternative names hold the Internet FQDN and the intranet FQDN of the SUP, valid now, from a CA the clients and the site server trust; bind it to the WSUS web site's SSL port in IIS.",
 }
@@ -175,6 +213,18 @@ verdicts(s) := [{
 ] if {
 	us := unknowns(s)
 	count(us) > 0
+} else := [{
+	"step": "SUP-10",
+	"status": "warn",
+	"subject": s.fqdn,
+	"message": sprintf("%s: %s", [s.fqdn, p.message]),
+	"evidence": p.evidence,
+	"remediation": [fixes[p.fix]],
+} |
+	some p in ws
+] if {
+	ws := sha1_findings(s, s.wsus.certificate.value, "warn")
+	count(ws) > 0
 } else := [r | r := pass(s)]
 
 pass(s) := {

@@ -81,3 +81,67 @@ test_no_role_facts_internet_sup_unknown if {
 	rs := ssl.results with input as t.snapshot([t.site_server, object.remove(t.sup, ["sup"])])
 	t.statuses(rs, "SUP-10") == {"unknown"}
 }
+
+# "How to Configure the WSUS Web Site to Use SSL": SSL required on the whole
+# web site makes the Content virtual directory require SSL too.
+test_content_requiring_ssl_fails if {
+	req := object.union(t.inet.wsus.ssl_required, {"Content": t.fact(true)})
+	rs := ssl.results with input as t.snapshot([t.site_server, t.sup, t.set_wsus(t.inet, "ssl_required", req)])
+	t.statuses(rs, "SUP-10") == {"fail"}
+	some r in rs
+	contains(r.message, "SSL is required on the Content virtual directory")
+}
+
+test_content_without_ssl_passes if {
+	req := object.union(t.inet.wsus.ssl_required, {"Content": t.fact(false)})
+	rs := ssl.results with input as t.snapshot([t.site_server, t.sup, t.set_wsus(t.inet, "ssl_required", req)])
+	t.statuses(rs, "SUP-10") == {"pass"}
+}
+
+# Client certificates Accept (SslNegotiateCert) or Require (SslRequireCert)
+# on a web service: clients fail with 0x80072f0c.
+test_client_certificates_accept_or_require_fail if {
+	every setting in ["accept", "require"] {
+		cc := {"ClientWebService": t.fact(setting), "SimpleAuthWebService": t.fact("ignore")}
+		rs := ssl.results with input as t.snapshot([t.site_server, t.sup, t.set_wsus(t.inet, "client_certificates", cc)])
+		t.statuses(rs, "SUP-10") == {"fail"}
+		some r in rs
+		contains(r.message, sprintf("client certificates are set to %s on the ClientWebService", [setting]))
+	}
+}
+
+test_client_certificates_ignore_passes if {
+	cc := {v: t.fact("ignore") | some v in ["ApiRemoting30", "ClientWebService", "DssAuthWebService", "ServerSyncWebService", "SimpleAuthWebService", "Content"]}
+	rs := ssl.results with input as t.snapshot([t.site_server, t.sup, t.set_wsus(t.inet, "client_certificates", cc)])
+	t.statuses(rs, "SUP-10") == {"pass"}
+}
+
+sha1_cert := cert({"signature_algorithm": "SHA1-RSA", "chain": [
+	{"subject": "CN=Contoso Issuing CA", "signature_algorithm": "SHA1-RSA"},
+	{"subject": "CN=Contoso Root CA", "signature_algorithm": "SHA1-RSA", "root": true},
+]})
+
+# A trusted SHA-1 chain (Windows Server 2003 CA) passes by default.
+test_sha1_chain_accepted_by_default if {
+	rs := ssl.results with input as t.snapshot([t.site_server, t.sup, t.set_wsus(t.inet, "certificate", sha1_cert)])
+	t.statuses(rs, "SUP-10") == {"pass"}
+}
+
+test_sha1_flagged_when_asked if {
+	rs := ssl.results with input as t.snapshot([t.site_server, t.sup, t.set_wsus(t.inet, "certificate", sha1_cert)])
+		with data.supaudit.params.certificate.sha1_signatures as "warn"
+	t.statuses(rs, "SUP-10") == {"warn"}
+	some r in rs
+	contains(r.message, "CN=Contoso Issuing CA (SHA1-RSA)")
+	not contains(r.message, "Root CA")
+	rf := ssl.results with input as t.snapshot([t.site_server, t.sup, t.set_wsus(t.inet, "certificate", sha1_cert)])
+		with data.supaudit.params.certificate.sha1_signatures as "fail"
+	t.statuses(rf, "SUP-10") == {"fail"}
+}
+
+test_sha256_not_flagged if {
+	c := cert({"signature_algorithm": "SHA256-RSA"})
+	rs := ssl.results with input as t.snapshot([t.site_server, t.sup, t.set_wsus(t.inet, "certificate", c)])
+		with data.supaudit.params.certificate.sha1_signatures as "fail"
+	t.statuses(rs, "SUP-10") == {"pass"}
+}

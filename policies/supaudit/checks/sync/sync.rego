@@ -18,6 +18,7 @@ ev := [
 	lib.evidence("sync.last_attempt", f("last_attempt")),
 	lib.evidence("sync.last_success", f("last_success")),
 	lib.evidence("sync.source", f("source")),
+	lib.evidence("sync.last_error", f("last_error")),
 ]
 
 day_ns := ((24 * 60) * 60) * 1000000000
@@ -69,7 +70,7 @@ sup_14 contains {
 	"step": "SUP-14",
 	"status": "fail",
 	"subject": subject,
-	"message": sprintf("the last synchronization attempt%s failed%s", [attempt_at, last_ok]),
+	"message": sprintf("the last synchronization attempt%s failed%s%s", [attempt_at, last_error, last_ok]),
 	"evidence": ev,
 	"remediation": sync_remediation,
 } if sync.status.value == "failed"
@@ -77,6 +78,12 @@ sup_14 contains {
 attempt_at := sprintf(" (%s)", [sync.last_attempt.value]) if lib.known(sync.last_attempt)
 
 attempt_at := "" if not lib.known(object.get(sync, ["last_attempt"], {}))
+
+# last_error is the failure's error text (status message 6703's insertion
+# strings or the "Sync failed: ..." line of wsyncmgr.log).
+last_error := sprintf(": %s", [sync.last_error.value]) if lib.known(object.get(sync, ["last_error"], {}))
+
+last_error := "" if not lib.known(object.get(sync, ["last_error"], {}))
 
 last_ok := sprintf("; the last success was %s", [sync.last_success.value]) if lib.known(sync.last_success)
 

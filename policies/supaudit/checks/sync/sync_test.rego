@@ -35,3 +35,15 @@ test_nothing_known_unknown if {
 	rs := sync.results with input as object.remove(t.snapshot([t.site_server, t.sup]), ["sync"])
 	t.statuses(rs, "SUP-14") == {"unknown"}
 }
+
+# Status message 6703's error text is in the message.
+test_failed_with_error_text if {
+	rs := sync.results with input as with_sync({
+		"status": t.fact("failed"),
+		"last_attempt": t.fact("2014-01-17T08:02:11.5Z"),
+		"last_error": t.fact("WSUS server not configured. Please refer to WCM.log for configuration error details.; CWSyncMgr::DoSync"),
+	})
+	some r in rs
+	r.status == "fail"
+	r.message == "the last synchronization attempt (2014-01-17T08:02:11.5Z) failed: WSUS server not configured. Please refer to WCM.log for configuration error details.; CWSyncMgr::DoSync; no synchronization has succeeded"
+}
