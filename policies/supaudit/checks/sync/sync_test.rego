@@ -41,9 +41,10 @@ test_failed_with_error_text if {
 	rs := sync.results with input as with_sync({
 		"status": t.fact("failed"),
 		"last_attempt": t.fact("2014-01-17T08:02:11.5Z"),
+		"last_success": t.fact("2014-01-16T18:57:46.304Z"),
 		"last_error": t.fact("WSUS server not configured. Please refer to WCM.log for configuration error details.; CWSyncMgr::DoSync"),
 	})
 	some r in rs
 	r.status == "fail"
-	r.message == "the last synchronization attempt (2014-01-17T08:02:11.5Z) failed: WSUS server not configured. Please refer to WCM.log for configuration error details.; CWSyncMgr::DoSync; no synchronization has succeeded"
+	r.message == "the last synchronization attempt (2014-01-17T08:02:11.5Z) failed: WSUS server not configured. Please refer to WCM.log for configuration error details.; CWSyncMgr::DoSync; the last success was 2014-01-16T18:57:46.304Z"
 }
