@@ -18,7 +18,6 @@ ev := [
 	lib.evidence("sync.last_attempt", f("last_attempt")),
 	lib.evidence("sync.last_success", f("last_success")),
 	lib.evidence("sync.source", f("source")),
-	lib.evidence("sync.last_error", f("last_error")),
 ]
 
 day_ns := ((24 * 60) * 60) * 1000000000
@@ -71,7 +70,7 @@ sup_14 contains {
 	"status": "fail",
 	"subject": subject,
 	"message": sprintf("the last synchronization attempt%s failed%s%s", [attempt_at, last_error, last_ok]),
-	"evidence": ev,
+	"evidence": array.concat(ev, [lib.evidence("sync.last_error", f("last_error")) | sync.last_error]),
 	"remediation": sync_remediation,
 } if sync.status.value == "failed"
 
