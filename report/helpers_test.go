@@ -77,3 +77,5 @@ func fixtureRun(t testing.TB) *Report {
 	}
 	return New(Tool{Name: "supaudit", Version: "test"}, testNow, results.Fail, snaps, []string{"../fixtures/missing.json: no such file"})
 }
+
+func readFile(p string) ([]byte, error) { return os.ReadFile(p) }

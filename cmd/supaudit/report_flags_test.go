@@ -1,0 +1,114 @@
+package main
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestReportFlag: one run writes several reports, the files all at once.
+func TestReportFlag(t *testing.T) {
+	dir := t.TempDir()
+	js, sarif, junit := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.sarif"), filepath.Join(dir, "r.xml")
+	code, out, errs := runCLI(t, "check", wsus2, "--report", "table", "--report", "json="+js,
+		"--report", "SARIF="+sarif, "--report", "junit="+junit, "--no-color")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1: %s", code, errs)
+	}
+	if !strings.Contains(out, "Snapshot litware-lit-wsus2") {
+		t.Errorf("no table on stdout:\n%s", out)
+	}
+	var rep struct {
+		Failed bool `json:"failed"`
+	}
+	b, err := os.ReadFile(js)
+	if err != nil || json.Unmarshal(b, &rep) != nil || !rep.Failed {
+		t.Errorf("JSON report: %v %s", err, b)
+	}
+	if b, err := os.ReadFile(sarif); err != nil || !strings.Contains(string(b), `"version": "2.1.0"`) {
+		t.Errorf("SARIF report: %v", err)
+	}
+	if b, err := os.ReadFile(junit); err != nil || xml.Unmarshal(b, new(struct{})) != nil {
+		t.Errorf("JUnit report: %v", err)
+	}
+	for _, p := range []string{js, sarif, junit} {
+		if !strings.Contains(errs, "wrote "+p) {
+			t.Errorf("stderr does not say it wrote %s:\n%s", p, errs)
+		}
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 3 {
+		t.Errorf("%d files in the output folder, want 3 (no temporary files)", len(ents))
+	}
+	// The shorthand still works, any case.
+	code, out, _ = runCLI(t, "check", wsus2, "--format", "JSON", "--fail-on", "FAIL")
+	if code != 1 || !json.Valid([]byte(out)) {
+		t.Errorf("--format JSON: exit %d, valid JSON %v", code, json.Valid([]byte(out)))
+	}
+}
+
+// TestReportDestinationsRefused: bad destinations are refused before any
+// judging, naming the path given, and nothing is written.
+func TestReportDestinationsRefused(t *testing.T) {
+	dir := t.TempDir()
+	input := filepath.Join(dir, "site.json")
+	data, err := os.ReadFile(wsus2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(input, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ok := filepath.Join(dir, "ok.sarif")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--output", dir}, dir + ": is a directory"},
+		{[]string{"--report", "json=" + filepath.Join(dir, "nope", "r.json")}, "does not exist"},
+		{[]string{"--output", input, "--format", "json"}, "over an input"},
+		{[]string{"--report", "sarif=" + ok, "--report", "json=" + input}, "over an input"},
+		{[]string{"--report", "json", "--report", "table"}, "at most one report can go to standard output"},
+		{[]string{"--report", "sarif=" + ok, "--report", "junit=" + ok}, "write the same file"},
+		{[]string{"--report", "xml=" + ok}, "unknown format"},
+	} {
+		code, out, errs := runCLI(t, append([]string{"check", input}, tc.args...)...)
+		if code != 2 || !strings.Contains(errs, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, errs, tc.want)
+		}
+		if out != "" || strings.Contains(errs, "wrote") {
+			t.Errorf("%v: something was judged or written: %q %q", tc.args, out, errs)
+		}
+	}
+	if b, _ := os.ReadFile(input); string(b) != string(data) {
+		t.Error("the input snapshot was changed")
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 1 {
+		t.Errorf("%d entries in the folder, want only the input", len(ents))
+	}
+}
+
+// TestStderrEscaped: a file name with control characters reaches standard
+// error escaped.
+func TestStderrEscaped(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "x\x1b[2Jy\r.json")
+	if err := os.WriteFile(bad, []byte(`{"schema":`), 0o644); err != nil {
+		t.Skip("the file system refuses the name:", err)
+	}
+	code, out, errs := runCLI(t, "check", bad)
+	if code != 2 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, s := range []string{out, errs} {
+		if strings.ContainsAny(s, "\x1b\r") {
+			t.Errorf("raw control character in the output: %q", s)
+		}
+	}
+	if !strings.Contains(errs, `x\x1b[2Jy\r.json`) {
+		t.Errorf("stderr does not name the file escaped: %q", errs)
+	}
+}
