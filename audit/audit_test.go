@@ -47,7 +47,7 @@ func TestInputs(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := Inputs(tc.args)
+			got, err := Inputs(tc.args, nil)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tc.wantErr)
@@ -77,7 +77,7 @@ func engine(t *testing.T) *policies.Engine {
 // in input order, an unreadable file is an error naming it and the others
 // are still judged.
 func TestJudgeFilesInOrder(t *testing.T) {
-	files, err := Inputs([]string{filepath.Join(snapshots, "*.json")})
+	files, err := Inputs([]string{filepath.Join(snapshots, "*.json")}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestJudgeFilesInOrder(t *testing.T) {
 
 // TestJudgeFilesStopsWhenEmitFails: a failing report writer stops judging.
 func TestJudgeFilesStopsWhenEmitFails(t *testing.T) {
-	files, err := Inputs([]string{snapshots})
+	files, err := Inputs([]string{snapshots}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,11 +9,16 @@ import (
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/supaudit/supaudit/internal/capread"
 )
 
 // Inputs expands snapshot files, directories (every **/*.json below them)
 // and doublestar glob patterns into a sorted, de-duplicated list of files.
-func Inputs(args []string) ([]string, error) {
+// A file given by name that is not a regular file (a named pipe would
+// block the run) is an error naming it; one found below a directory or by
+// a pattern is skipped, and warn (when not nil) is told why.
+func Inputs(args []string, warn func(msg string)) ([]string, error) {
 	seen := map[string]bool{}
 	var files []string
 	add := func(p string) {
@@ -22,6 +27,15 @@ func Inputs(args []string) ([]string, error) {
 			seen[p] = true
 			files = append(files, p)
 		}
+	}
+	addFound := func(p string) {
+		if err := capread.Regular(p); err != nil {
+			if warn != nil {
+				warn(fmt.Sprintf("%v: skipped", err))
+			}
+			return
+		}
+		add(p)
 	}
 	for _, arg := range args {
 		st, err := os.Stat(arg)
@@ -35,8 +49,10 @@ func Inputs(args []string) ([]string, error) {
 				return nil, fmt.Errorf("%s: no *.json snapshot files in this directory", arg)
 			}
 			for _, m := range matches {
-				add(filepath.Join(arg, filepath.FromSlash(m)))
+				addFound(filepath.Join(arg, filepath.FromSlash(m)))
 			}
+		case err == nil && !st.Mode().IsRegular():
+			return nil, &capread.NotRegularError{Path: arg, Mode: st.Mode()}
 		case err == nil:
 			add(arg)
 		case errors.Is(err, os.ErrNotExist) && strings.ContainsAny(arg, "*?[{"):
@@ -52,7 +68,7 @@ func Inputs(args []string) ([]string, error) {
 				return nil, fmt.Errorf("%s: no file matches this pattern", arg)
 			}
 			for _, m := range matches {
-				add(m)
+				addFound(m)
 			}
 		default:
 			return nil, fmt.Errorf("%s: no such file or directory", arg)

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/supaudit/supaudit/collectors/bundle"
 	"github.com/supaudit/supaudit/facts"
+	"github.com/supaudit/supaudit/internal/capread"
 	"github.com/supaudit/supaudit/policies"
 )
 
@@ -99,11 +102,23 @@ func JudgeFixture(ctx context.Context, engine *policies.Engine, path string) ([]
 	return out, nil
 }
 
+// maxExpectedSize caps an expected-results file.
+const maxExpectedSize = 4 << 20
+
+// pathErr drops the os package's "open PATH:" prefix from err.
+func pathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
 // ReadExpected reads an expected-results file.
 func ReadExpected(path string) (*ExpectedFile, error) {
-	data, err := os.ReadFile(path)
+	data, err := capread.File(path, maxExpectedSize)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", path, pathErr(err))
 	}
 	js, err := yaml.YAMLToJSON(data)
 	if err != nil {

@@ -14,9 +14,10 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
-	"github.com/supaudit/supaudit/internal/capread"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
+
+	"github.com/supaudit/supaudit/internal/capread"
 )
 
 // DefaultMaxSize is the largest snapshot file Load reads (64 MiB). A real
@@ -95,8 +96,15 @@ type Options struct {
 
 // LoadFile reads and validates the snapshot at path.
 func LoadFile(path string, opts Options) (*Document, error) {
-	f, err := os.Open(path)
+	f, err := capread.Open(path)
 	if err != nil {
+		var nr *capread.NotRegularError
+		if errors.As(err, &nr) {
+			if nr.Mode.IsDir() {
+				return nil, &Error{File: path, Msg: "is a directory, not a snapshot file", Err: err}
+			}
+			return nil, &Error{File: path, Msg: "is " + capread.Kind(nr.Mode) + ", not a regular file: give a snapshot file", Err: err}
+		}
 		return nil, &Error{File: path, Msg: "cannot open: " + errText(err), Err: err}
 	}
 	defer f.Close()

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/supaudit/supaudit/collectors/winrm"
+	"github.com/supaudit/supaudit/internal/capread"
 	"github.com/supaudit/supaudit/output"
 )
 
@@ -162,9 +163,9 @@ func (w *winrmFlags) collector(e *env, b *bundleFlags) (*winrm.Collector, error)
 		caFile, caFlag = shared.Value.String(), "--ca-file"
 	}
 	if caFile != "" {
-		pem, err := os.ReadFile(caFile)
+		pem, err := capread.File(caFile, 16<<20)
 		if err != nil {
-			return nil, usageError(fmt.Errorf("%s: %w", caFlag, errors.Unwrap(err)))
+			return nil, usageError(fmt.Errorf("%s %s: %w", caFlag, caFile, pathErr(err)))
 		}
 		opts.CAPEM = pem
 	}
@@ -231,4 +232,14 @@ func saveEvidence(dir string, fsys fs.FS) error {
 		}
 	}
 	return nil
+}
+
+// pathErr drops the os package's "open PATH:" prefix from err, for
+// messages that name the path themselves.
+func pathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

@@ -30,6 +30,7 @@ import (
 
 	"github.com/supaudit/supaudit/collectors/evidence/extract"
 	"github.com/supaudit/supaudit/facts"
+	"github.com/supaudit/supaudit/internal/capread"
 )
 
 // CollectorName is the Provenance.Collector of every fact this package
@@ -106,6 +107,9 @@ func (o Options) Extract() extract.Options {
 type evidence struct {
 	*extract.Evidence
 	closer io.Closer // the zip archive, nil for a folder
+	// skipped are the entries of the folder that are not regular files
+	// (a named pipe would block the read), as collector warnings.
+	skipped []string
 }
 
 // openDir indexes the regular files below dir. Symbolic links are skipped:
@@ -130,6 +134,9 @@ func indexFS(ctx context.Context, fsys fs.FS, name string, opts Options) (*evide
 			return ctx.Err()
 		}
 		if !d.Type().IsRegular() {
+			if !d.IsDir() {
+				ev.skipped = append(ev.skipped, fmt.Sprintf("%s/%s: skipped: it is %s, not a regular file", name, p, capread.Kind(d.Type())))
+			}
 			return nil
 		}
 		count++
@@ -194,8 +201,12 @@ func openZip(ctx context.Context, file, name string, opts Options) (ev *evidence
 		}
 	}()
 	zname := filepath.Base(file)
-	f, err := os.Open(file)
+	f, err := capread.Open(file)
 	if err != nil {
+		var nr *capread.NotRegularError
+		if errors.As(err, &nr) {
+			return nil, fmt.Errorf("%s: cannot open: it is %s, not a regular file", zname, capread.Kind(nr.Mode))
+		}
 		return nil, fmt.Errorf("%s: cannot open: %v", zname, err)
 	}
 	st, err := f.Stat()
@@ -281,8 +292,11 @@ func Collect(ctx context.Context, root string, opts Options) (*facts.Snapshot, e
 		return nil, fmt.Errorf("bundle %s: %v", root, err)
 	}
 	var evs []*evidence
-	var errs []string
+	var errs, warns []string
 	addErr := func(e error) { errs = append(errs, e.Error()) }
+	if !st.IsDir() && !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("bundle %s: it is %s, not a folder or a .zip file", root, capread.Kind(st.Mode()))
+	}
 	if !st.IsDir() {
 		if !strings.EqualFold(filepath.Ext(root), ".zip") {
 			return nil, fmt.Errorf("bundle %s: not a folder or a .zip file", root)
@@ -318,6 +332,8 @@ func Collect(ctx context.Context, root string, opts Options) (*facts.Snapshot, e
 					continue
 				}
 				evs = append(evs, ev)
+			case strings.EqualFold(filepath.Ext(de.Name()), ".zip"):
+				warns = append(warns, fmt.Sprintf("%s: skipped: it is %s, not a regular file", de.Name(), capread.Kind(de.Type())))
 			}
 		}
 	}
@@ -331,7 +347,11 @@ func Collect(ctx context.Context, root string, opts Options) (*facts.Snapshot, e
 	if len(evs) == 0 && len(errs) == 0 {
 		return nil, fmt.Errorf("bundle %s: no server evidence (expected one folder or .zip file per server; see docs/evidence.md)", root)
 	}
-	return build(ctx, evs, errs, filepath.Base(filepath.Clean(root)), opts)
+	snap, err := build(ctx, evs, errs, filepath.Base(filepath.Clean(root)), opts)
+	if err == nil && len(warns) > 0 {
+		snap.Collectors[0].Warnings = append(warns, snap.Collectors[0].Warnings...)
+	}
+	return snap, err
 }
 
 // build extracts the facts of each server's evidence into one snapshot;
@@ -340,8 +360,14 @@ func Collect(ctx context.Context, root string, opts Options) (*facts.Snapshot, e
 // CollectFS share it.
 func build(ctx context.Context, evs []*evidence, errs []string, name string, opts Options) (*facts.Snapshot, error) {
 	xs := make([]*extract.Evidence, len(evs))
+	var skipped []string
 	for i, ev := range evs {
 		xs[i] = ev.Evidence
+		skipped = append(skipped, ev.skipped...)
 	}
-	return extract.Build(ctx, extract.Collector{Name: CollectorName, Version: Version}, xs, errs, name, opts.Extract())
+	snap, err := extract.Build(ctx, extract.Collector{Name: CollectorName, Version: Version}, xs, errs, name, opts.Extract())
+	if err == nil && len(skipped) > 0 {
+		snap.Collectors[0].Warnings = append(skipped, snap.Collectors[0].Warnings...)
+	}
+	return snap, err
 }

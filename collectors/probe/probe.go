@@ -295,7 +295,8 @@ func (c *poolCache) get(file string) (*x509.CertPool, error) {
 	return pool, err
 }
 
-// LoadCAFile reads a PEM bundle of CA certificates (at most 16 MiB).
+// LoadCAFile reads a PEM bundle of CA certificates (at most 16 MiB, a
+// regular file).
 func LoadCAFile(file string) (*x509.CertPool, error) {
 	data, err := capread.File(file, 16<<20)
 	if errors.Is(err, capread.ErrTooLarge) {
