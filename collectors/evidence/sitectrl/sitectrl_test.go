@@ -389,3 +389,22 @@ func TestParseNALNoPanic(t *testing.T) {
 		_, _ = ParseNAL(in)
 	}
 }
+
+// TestLargeInput: a site control file over 1 MiB (many blocks, unreadable
+// lines and NUL padding between them) is read in one pass, keeping every
+// block and capping the warnings.
+func TestLargeInput(t *testing.T) {
+	var b strings.Builder
+	blocks := 0
+	for b.Len() < 3<<20 {
+		b.WriteString("BEGIN_COMPONENT\r\n\t<C> <S>\r\n\tPROPERTY <P><REG_DWORD><><1>\r\n\t?? junk ??\r\n\x00\x00END_COMPONENT\r\n")
+		blocks++
+	}
+	f, err := ParseBytes([]byte(b.String()), "big.ct0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Blocks) != blocks || len(f.Warnings) != MaxWarnings {
+		t.Errorf("%d blocks (want %d), %d warnings", len(f.Blocks), blocks, len(f.Warnings))
+	}
+}
