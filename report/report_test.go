@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -409,7 +410,36 @@ func TestHTMLInChromium(t *testing.T) {
 		shot = filepath.Join(art, "history-report.png")
 	}
 	t.Logf("screenshot: %s (%d bytes)", shot, st.Size())
+
+	// Printed, the first page holds the headline, the matrix and the trend
+	// of 25 sites: the page without the later sections prints on one page.
+	v, err := NewHistoryView(BenchHistory(loadRun(t, "run2.json"), 30, 25), Tool{Name: "supaudit"}, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p25 bytes.Buffer
+	if err := (&HTML{W: &p25}).History(context.Background(), v); err != nil {
+		t.Fatal(err)
+	}
+	cut := bytes.Replace(p25.Bytes(), []byte("</head>"),
+		[]byte("<style>@media print{#changes,#waivers,#remediation,#findings{display:none}}</style></head>"), 1)
+	page = filepath.Join(dir, "first-page.html")
+	if err := os.WriteFile(page, cut, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pdf := filepath.Join(dir, "first-page.pdf")
+	chrome("--print-to-pdf="+pdf, "--no-pdf-header-footer")
+	data, err := os.ReadFile(pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(pdfPage.FindAll(data, -1)); n != 1 {
+		t.Errorf("headline, matrix and trend of 25 sites print on %d pages, want 1", n)
+	}
 }
+
+// pdfPage matches a page object of the PDFs Chromium prints.
+var pdfPage = regexp.MustCompile(`/Type\s*/Page[^s]`)
 
 func sizeOf(st os.FileInfo) int64 {
 	if st == nil {
