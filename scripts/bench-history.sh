@@ -35,7 +35,9 @@ timed() {
     tail -5 "$out/stderr-$tag.txt" >&2
     exit 1
   fi
-  awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$out/time.txt" >>"$out/hist-$tag.txt"
+  # GNU time writes "Command exited with non-zero status 1" first: the
+  # figures are the last line.
+  tail -1 "$out/time.txt" | awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' >>"$out/hist-$tag.txt"
 }
 # median TAG COLUMN
 median() { awk -v c="$2" '{print $c}' "$out/hist-$1.txt" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }

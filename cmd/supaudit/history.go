@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -121,6 +122,12 @@ func runReport(ctx context.Context, e *env, f *reportFlags) error {
 	}
 	if f.maxRuns <= 0 {
 		return usageError(fmt.Errorf("invalid --max-runs %d: want at least 1", f.maxRuns))
+	}
+	// Reading never creates a database.
+	if kind, loc, err := history.Classify(f.history); err == nil && kind == history.KindSQLite {
+		if _, err := os.Stat(loc); err != nil {
+			return usageError(fmt.Errorf("history %s: %w (keep runs with supaudit check --history %s)", loc, err, f.history))
+		}
 	}
 	st, err := history.Open(ctx, f.history)
 	if err != nil {

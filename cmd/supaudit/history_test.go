@@ -130,6 +130,13 @@ func TestReportFlags(t *testing.T) {
 			t.Errorf("report %v: exit %d, %q; want 2 and %q", tc.args, code, errs, tc.want)
 		}
 	}
+	missing := filepath.Join(t.TempDir(), "none.db")
+	if code, _, errs := runCLI(t, "report", "--history", missing); code != 2 || !strings.Contains(errs, "no such file") {
+		t.Errorf("report on a missing database: exit %d %s", code, errs)
+	}
+	if _, err := os.Stat(missing); err == nil {
+		t.Error("report created the database it was to read")
+	}
 }
 
 // TestHistoryImport moves a folder of JSON runs (with a bad file, skipped
