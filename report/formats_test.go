@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -132,8 +133,14 @@ func TestScanPointsAtEvidence(t *testing.T) {
 		},
 	}}}
 	file, line := location(snap, snap.Results[0])
-	if file != "fixtures/bundles/failing/SUP01/registry/wsus-setup.reg" || line != 5 {
+	if file != filepath.Join("fixtures/bundles/failing", "SUP01/registry/wsus-setup.reg") || line != 5 {
 		t.Errorf("location %s:%d, want the evidence file at line 5", file, line)
+	}
+	// A manual step has no evidence file: the site's identity evidence.
+	snap.Anchor = facts.Provenance{Collector: "bundle", Source: "SITE/registry/sms.reg", Line: 4}
+	manual := results.Result{Step: "SUP-01", Status: results.Manual, Evidence: []results.Evidence{{Fact: "answers", Provenance: &facts.Provenance{Collector: "manual", Source: "answers"}}}}
+	if file, line := location(snap, manual); file != filepath.Join("fixtures/bundles/failing", "SITE/registry/sms.reg") || line != 4 {
+		t.Errorf("manual result at %s:%d, want the anchor", file, line)
 	}
 }
 

@@ -27,6 +27,9 @@ func location(s SnapshotResults, res results.Result) (file string, line int) {
 				return filepath.Join(s.EvidenceRoot, filepath.FromSlash(p.Source)), max(p.Line, 1)
 			}
 		}
+		if a := s.Anchor; a.Source != "" && evidenceFile(&a) && !isZip(s.EvidenceRoot) {
+			return filepath.Join(s.EvidenceRoot, filepath.FromSlash(a.Source)), max(a.Line, 1)
+		}
 		return s.EvidenceRoot, 1
 	}
 	file = s.File

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/supaudit/supaudit/facts"
 	"github.com/supaudit/supaudit/results"
 )
 
@@ -63,6 +64,10 @@ type SnapshotResults struct {
 	// the evidence file that decided them, a provenance source relative to
 	// this root, rather than at File.
 	EvidenceRoot string `json:"-"`
+	// Anchor is where, below EvidenceRoot, a result that no evidence file
+	// decided points (a manual step, a probed fact): the evidence of the
+	// site's identity, such as the site server's registry export.
+	Anchor facts.Provenance `json:"-"`
 }
 
 // Step is one checklist step as the policies describe it (their METADATA):

@@ -105,6 +105,7 @@ func runScan(ctx context.Context, e *env, f *scanFlags) error {
 		if f.bundle != "" {
 			// Results point at the evidence file that decided them.
 			snap.EvidenceRoot = f.bundle
+			snap.Anchor = col.Doc.Snapshot.Site.Code.Provenance
 		}
 		_ = post.Wrap(emit)(snap)
 		return nil
