@@ -144,7 +144,6 @@ func statMsg(id int, sev, gmt string, istr ...string) string {
 	return b.String()
 }
 
-
 // logCaseBundles returns, per case, the files that replace the compliant
 // bundle's. withCerts generates the sha1-chain certificates (new keys each
 // time; TestLogCaseBundles does not compare them).
@@ -181,7 +180,7 @@ func logCaseBundles(t *testing.T, withCerts bool) map[string]map[string][]byte {
 				trailerLine(wcmComp, "Attempting connection to WSUS server: SUPINET01.CORP.CONTOSO.COM, port: 443, useSSL: True", "11-20-2026 08:15:05.000+000") +
 				trailerLine(wcmComp, "Successfully connected to server: SUPINET01.CORP.CONTOSO.COM, port: 443, useSSL: True", "11-20-2026 08:15:06.000+000"))},
 		"port-sources-disagree": {"SUP01/iis/applicationHost.config": []byte(replaceOnce(sup01IIS, `bindingInformation="*:8530:"`, `bindingInformation="*:80:"`))},
-		"ssl-whole-site": {"SUPINET01/iis/metabase.xml": []byte(replaceOnce(inetIIS, "Location =\"/LM/W3SVC/1/ROOT\"\r\n", "Location =\"/LM/W3SVC/1/ROOT\"\r\n\t\tAccessSSLFlags=\"AccessSSL | AccessSSL128\"\r\n"))},
+		"ssl-whole-site":        {"SUPINET01/iis/metabase.xml": []byte(replaceOnce(inetIIS, "Location =\"/LM/W3SVC/1/ROOT\"\r\n", "Location =\"/LM/W3SVC/1/ROOT\"\r\n\t\tAccessSSLFlags=\"AccessSSL | AccessSSL128\"\r\n"))},
 		"ssl-client-certs": {"SUPINET01/iis/metabase.xml": []byte(replaceOnce(replaceOnce(inetIIS,
 			"Location =\"/LM/W3SVC/1/ROOT/ClientWebService\"\r\n\t\tAccessFlags=\"AccessRead | AccessScript\"\r\n\t\tAccessSSLFlags=\"AccessSSL | AccessSSL128\"",
 			"Location =\"/LM/W3SVC/1/ROOT/ClientWebService\"\r\n\t\tAccessFlags=\"AccessRead | AccessScript\"\r\n\t\tAccessSSLFlags=\"AccessSSL | AccessSSLNegotiateCert | AccessSSL128\""),
