@@ -235,7 +235,7 @@ func TestCaseBundles(t *testing.T) {
 	}
 	for _, tc := range []struct{ bundle, errs, warns string }{
 		{"sitectrl-kb-layout", "", "SCCM01/sitectrl.ct0:28: PROPERTY has 2 fields, want <Name><Type><String><DWord>"},
-		{"reg-query-instead-of-export", `SCCM01/registry/wsus-setup.reg:2: this is reg query output, not a reg export file; export the key with reg export (for example: reg export "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Update Services\\Server\\Setup" wsus-setup.reg)`, ""},
+		{"reg-query-instead-of-export", `SCCM01/registry/wsus-setup.reg:2: this is reg query output, not a reg export file; export the key with reg export (for example: reg export "HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Update Services\Server\Setup" wsus-setup.reg)`, ""},
 		{"sitectrl-bad-values", "", ""},
 	} {
 		s := collect(t, filepath.Join(root, tc.bundle), Options{})

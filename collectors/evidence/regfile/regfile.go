@@ -222,7 +222,7 @@ func (p *parser) parse() error {
 			p.f.Version = 5
 		default:
 			if key, ok := regQueryOutput(p.lines[p.i:]); ok {
-				return p.errf(p.i+1, "this is reg query output, not a reg export file; export the key with reg export (for example: reg export %q %s)", key, exportName(p.name))
+				return p.errf(p.i+1, "this is reg query output, not a reg export file; export the key with reg export (for example: reg export %s %s)", cmdQuote(key), exportName(p.name))
 			}
 			return p.errf(p.i+1, "missing header: want %q or %q, got %q", HeaderV5, HeaderV4, clip(l))
 		}
@@ -587,6 +587,19 @@ func regQueryValueLine(t string) bool {
 		}
 	}
 	return false
+}
+
+// cmdQuote quotes a key path for a cmd.exe command line as the user would
+// type it ("HKEY_LOCAL_MACHINE\SOFTWARE\X", backslashes single); a path
+// holding a quote or a control character is Go-quoted instead, so that
+// nothing raw reaches a terminal.
+func cmdQuote(s string) string {
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || r == '"' || (r >= 0x80 && r < 0xa0) {
+			return strconv.Quote(s)
+		}
+	}
+	return `"` + s + `"`
 }
 
 // exportName suggests the file name for reg export: the evidence file's own

@@ -137,7 +137,7 @@ func TestParseTable(t *testing.T) {
 		}},
 		{name: "no header", input: "[HKEY_LOCAL_MACHINE\\K]\n", wantErr: "t.reg:1: missing header"},
 		{name: "empty", input: "", wantErr: "t.reg:1: missing header: empty file"},
-		{name: "reg query output", input: "\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\X\r\n    A    REG_DWORD    0x1\r\n", wantErr: `t.reg:2: this is reg query output, not a reg export file; export the key with reg export (for example: reg export "HKEY_LOCAL_MACHINE\\SOFTWARE\\X" t.reg)`},
+		{name: "reg query output", input: "\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\X\r\n    A    REG_DWORD    0x1\r\n", wantErr: `t.reg:2: this is reg query output, not a reg export file; export the key with reg export (for example: reg export "HKEY_LOCAL_MACHINE\SOFTWARE\X" t.reg)`},
 		{name: "reg query output, short root", input: "HKLM\\SOFTWARE\\X\n\tA\tREG_SZ\tb\n", wantErr: "t.reg:1: this is reg query output"},
 		{name: "a key path alone is not reg query output", input: "HKLM\\SOFTWARE\\X\n", wantErr: "t.reg:1: missing header"},
 		{name: "a key path then other text", input: "HKLM\\SOFTWARE\\X\nhello REG_SZ\n", wantErr: "t.reg:1: missing header"},
@@ -232,8 +232,8 @@ func FuzzParseReg(f *testing.F) {
 // named as such, with the line it starts on.
 func TestRegQueryOutput(t *testing.T) {
 	for _, tt := range []struct{ file, want string }{
-		{"wsus_setup_reg_query_synthetic.txt", `wsus_setup_reg_query_synthetic.txt:2: this is reg query output, not a reg export file; export the key with reg export (for example: reg export "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Update Services\\Server\\Setup" wsus_setup_reg_query_synthetic.txt)`},
-		{"sms_setup_reg_query_xp_synthetic.txt", `sms_setup_reg_query_xp_synthetic.txt:2: this is reg query output, not a reg export file; export the key with reg export (for example: reg export "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\SMS\\Setup" sms_setup_reg_query_xp_synthetic.txt)`},
+		{"wsus_setup_reg_query_synthetic.txt", `wsus_setup_reg_query_synthetic.txt:2: this is reg query output, not a reg export file; export the key with reg export (for example: reg export "HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Update Services\Server\Setup" wsus_setup_reg_query_synthetic.txt)`},
+		{"sms_setup_reg_query_xp_synthetic.txt", `sms_setup_reg_query_xp_synthetic.txt:2: this is reg query output, not a reg export file; export the key with reg export (for example: reg export "HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\SMS\Setup" sms_setup_reg_query_xp_synthetic.txt)`},
 	} {
 		data, err := os.ReadFile(filepath.Join("testdata", tt.file))
 		if err != nil {
@@ -242,6 +242,19 @@ func TestRegQueryOutput(t *testing.T) {
 		_, err = ParseBytes(data, tt.file)
 		if err == nil || err.Error() != tt.want {
 			t.Errorf("%s: err = %v\nwant %s", tt.file, err, tt.want)
+		}
+	}
+}
+
+func TestCmdQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		`HKLM\SOFTWARE\X`: `"HKLM\SOFTWARE\X"`,
+		"HKLM\\A\x1b[31m": `"HKLM\\A\x1b[31m"`,
+		`HKLM\"quoted"`:   `"HKLM\\\"quoted\""`,
+		"HKLM\\caf\u00e9": "\"HKLM\\caf\u00e9\"",
+	} {
+		if got := cmdQuote(in); got != want {
+			t.Errorf("cmdQuote(%q) = %s, want %s", in, got, want)
 		}
 	}
 }
