@@ -8,8 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -18,9 +16,9 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/supaudit/supaudit/collectors/bundle"
 	"github.com/supaudit/supaudit/collectors/winrm"
 	"github.com/supaudit/supaudit/internal/capread"
-	"github.com/supaudit/supaudit/output"
 )
 
 // Environment variables holding the WinRM credentials.
@@ -190,9 +188,14 @@ func (w *winrmFlags) collector(e *env, b *bundleFlags) (*winrm.Collector, error)
 	}
 	c := &winrm.Collector{Targets: targets, Options: opts}
 	if w.saveBundle != "" {
-		c.SaveEvidence = func(fsys fs.FS) error {
-			if err := saveEvidence(w.saveBundle, fsys); err != nil {
-				return err
+		// Checked before collecting (and again when writing): a new or
+		// empty folder, so the saved bundle holds this run's files only.
+		if err := bundle.CheckWritable(w.saveBundle); err != nil {
+			return nil, usageError(fmt.Errorf("--save-bundle %w", err))
+		}
+		c.SaveEvidence = func(ctx context.Context, ev winrm.Evidence) error {
+			if err := bundle.Write(ctx, w.saveBundle, ev); err != nil {
+				return fmt.Errorf("--save-bundle %w; nothing was saved", err)
 			}
 			fmt.Fprintf(e.stderr, "supaudit: saved the raw evidence to %s\n", w.saveBundle)
 			return nil
@@ -201,38 +204,6 @@ func (w *winrmFlags) collector(e *env, b *bundleFlags) (*winrm.Collector, error)
 	return c, nil
 }
 
-// saveEvidence writes the evidence files below dir, each atomically.
-func saveEvidence(dir string, fsys fs.FS) error {
-	var names []string
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err == nil && d.Type().IsRegular() {
-			names = append(names, p)
-		}
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("--save-bundle: %w", err)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		data, err := fs.ReadFile(fsys, n)
-		if err != nil {
-			return fmt.Errorf("--save-bundle %s: %w", n, err)
-		}
-		full := filepath.Join(dir, filepath.FromSlash(n))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			return fmt.Errorf("--save-bundle: %w", err)
-		}
-		// The collector's SaveEvidence hook has no context; each file is small.
-		if err := output.WriteFile(context.Background(), full, nil, func(w io.Writer) error {
-			_, err := w.Write(data)
-			return err
-		}); err != nil {
-			return fmt.Errorf("--save-bundle: %w", err)
-		}
-	}
-	return nil
-}
 
 // pathErr drops the os package's "open PATH:" prefix from err, for
 // messages that name the path themselves.

@@ -240,3 +240,32 @@ func TestScanInventoryWinRMAll(t *testing.T) {
 		}
 	}
 }
+
+// TestSaveBundleIntoPreviousRun: --save-bundle into a folder that holds a
+// previous run's files (here a sync the live run did not see) is refused
+// before anything is collected, and the folder is left as it was; into a
+// new folder the bundle appears whole.
+func TestSaveBundleIntoPreviousRun(t *testing.T) {
+	t.Setenv(envWinRMUser, winrmUser)
+	t.Setenv(envWinRMPassword, winrmPassword)
+	dir := t.TempDir()
+	old := filepath.Join(dir, "saved", "SCCM01", "logs", "wsyncmgr.log")
+	if err := os.MkdirAll(filepath.Dir(old), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(old, []byte("Sync succeeded\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	hosts := winrmHosts(t, compliantBundle)
+	code, _, errOut := runCLI(t, append([]string{"collect", "--output", filepath.Join(dir, "w.json"), "--save-bundle", filepath.Join(dir, "saved")}, hosts...)...)
+	if code != exitError || !strings.Contains(errOut, "--save-bundle "+filepath.Join(dir, "saved")) || !strings.Contains(errOut, "not empty") {
+		t.Fatalf("exit %d, stderr %q: want 2, refusing the non-empty folder", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "w.json")); err == nil {
+		t.Errorf("the snapshot was written although the run was refused")
+	}
+	des, _ := os.ReadDir(filepath.Join(dir, "saved"))
+	if len(des) != 1 {
+		t.Errorf("the previous run's folder was changed: %v", des)
+	}
+}

@@ -2,7 +2,6 @@ package winrm
 
 import (
 	"context"
-	"io/fs"
 	"strings"
 
 	"github.com/supaudit/supaudit/facts"
@@ -14,7 +13,7 @@ type Collector struct {
 	Options Options
 	// SaveEvidence, when set, receives the raw evidence read (the bundle
 	// layout) before the snapshot is built, also when some hosts failed.
-	SaveEvidence func(fs.FS) error
+	SaveEvidence func(context.Context, Evidence) error
 }
 
 // Name implements collectors.Collector.
@@ -33,7 +32,7 @@ func (c *Collector) Source() string {
 func (c *Collector) Collect(ctx context.Context) (*facts.Snapshot, error) {
 	res, err := Collect(ctx, c.Targets, c.Options)
 	if res != nil && c.SaveEvidence != nil && len(res.Evidence) > 0 {
-		if serr := c.SaveEvidence(res.Evidence); serr != nil {
+		if serr := c.SaveEvidence(ctx, res.Evidence); serr != nil {
 			return nil, serr
 		}
 	}

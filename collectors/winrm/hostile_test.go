@@ -130,7 +130,7 @@ func TestStalledReceiveKeepsEvidence(t *testing.T) {
 		t.Errorf("WSUS version from the registry read before the stall = %+v", srv.WSUS.Version)
 	}
 	dir := "127.0.0.1_" + strings.Split(r.HostPort(), ":")[1]
-	man := string(res.Evidence[dir+"/manifest.txt"].Data)
+	man := string(res.Evidence[dir+"/manifest.txt"])
 	for _, f := range []string{"logs/SUPSetup.log", "iis/applicationHost.config", "certs/wsus-ssl.cer"} {
 		if !strings.Contains(man, "not_collected="+f+": the WinRM collection from this server stopped: ") {
 			t.Errorf("manifest does not say why %s is missing:\n%s", f, man)

@@ -24,7 +24,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"testing/fstest"
 	"time"
 
 	"github.com/supaudit/supaudit/collectors/bundle"
@@ -179,13 +178,18 @@ type HostError struct {
 func (e *HostError) Error() string { return e.Host + ": " + e.Err.Error() }
 func (e *HostError) Unwrap() error { return e.Err }
 
+// Evidence is raw evidence in the bundle layout: file contents by
+// slash-separated path, "<host folder>/<path in the server's evidence>"
+// (bundle.Write saves it as a bundle folder).
+type Evidence map[string][]byte
+
 // Result is what Collect gathered.
 type Result struct {
 	// Snapshot is the facts snapshot (collector "winrm").
 	Snapshot *facts.Snapshot
 	// Evidence is the raw evidence in the bundle layout: one folder per
 	// host, with a generated manifest.txt.
-	Evidence fstest.MapFS
+	Evidence Evidence
 	// HostErrors are the hosts that could not be collected, or only in
 	// part: a *PartialError, whose evidence read before it is kept (in
 	// Evidence and the snapshot, marked incomplete).
@@ -240,7 +244,7 @@ func Collect(ctx context.Context, targets []Target, opts Options) (*Result, erro
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	res := &Result{Evidence: fstest.MapFS{}}
+	res := &Result{Evidence: Evidence{}}
 	var errs []string
 	seen := map[string]bool{}
 	collected := 0 // hosts with evidence
@@ -263,7 +267,7 @@ func Collect(ctx context.Context, targets []Target, opts Options) (*Result, erro
 		}
 		seen[dir] = true
 		for name, data := range o.files {
-			res.Evidence[path.Join(dir, name)] = &fstest.MapFile{Data: data, Mode: 0o644, ModTime: opts.now()}
+			res.Evidence[path.Join(dir, name)] = data
 		}
 		for _, e := range o.errs {
 			errs = append(errs, redact(e, opts.Password))
@@ -292,7 +296,7 @@ func Collect(ctx context.Context, targets []Target, opts Options) (*Result, erro
 // extractor, which attributes every fact to this collector. Hosts are
 // taken in folder order; the snapshot is named "<site code>-winrm"
 // unless an ID was given, else "winrm".
-func extractSnapshot(ctx context.Context, files fstest.MapFS, opts *Options) (*facts.Snapshot, error) {
+func extractSnapshot(ctx context.Context, files Evidence, opts *Options) (*facts.Snapshot, error) {
 	xopts := opts.Bundle.Extract()
 	byHost := map[string]*extract.Evidence{}
 	var hosts []string
@@ -312,7 +316,7 @@ func extractSnapshot(ctx context.Context, files fstest.MapFS, opts *Options) (*f
 			byHost[dir] = ev
 			hosts = append(hosts, dir)
 		}
-		data := files[name].Data
+		data := files[name]
 		ev.Add(rel, int64(len(data)), func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
 	}
 	evs := make([]*extract.Evidence, len(hosts))

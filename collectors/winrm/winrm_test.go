@@ -91,7 +91,11 @@ func TestCollectSameAsBundle(t *testing.T) {
 		t.Errorf("provenance %+v", p)
 	}
 	// The saved evidence reads back as a bundle to the same facts.
-	again, err := bundle.CollectFS(context.Background(), res.Evidence, "x", bundle.Options{})
+	saved := filepath.Join(t.TempDir(), "saved")
+	if err := bundle.Write(context.Background(), saved, res.Evidence); err != nil {
+		t.Fatal(err)
+	}
+	again, err := bundle.Collect(context.Background(), saved, bundle.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
