@@ -204,7 +204,6 @@ func (w *winrmFlags) collector(e *env, b *bundleFlags) (*winrm.Collector, error)
 	return c, nil
 }
 
-
 // pathErr drops the os package's "open PATH:" prefix from err, for
 // messages that name the path themselves.
 func pathErr(err error) error {
