@@ -7,6 +7,8 @@ import (
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
+
+	"github.com/supaudit/supaudit/internal/safetext"
 )
 
 func newChecklistCmd(e *env) *cobra.Command {
@@ -30,7 +32,7 @@ annotations (the embedded ones and any added with --policy).`,
 				enc.SetIndent("", "  ")
 				return enc.Encode(steps)
 			case "table":
-				t := tablewriter.NewTable(e.stdout,
+				t := tablewriter.NewTable(safetext.NewWriter(e.stdout), // user policies name steps too
 					tablewriter.WithRowAutoWrap(tw.WrapNormal),
 					tablewriter.WithColumnWidths(tw.NewMapper[int, int]().Set(1, 40).Set(2, 50).Set(3, 30)),
 					tablewriter.WithRowAlignment(tw.AlignLeft),

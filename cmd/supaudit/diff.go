@@ -11,6 +11,7 @@ import (
 
 	"github.com/supaudit/supaudit/audit"
 	"github.com/supaudit/supaudit/facts"
+	"github.com/supaudit/supaudit/internal/safetext"
 	"github.com/supaudit/supaudit/report"
 )
 
@@ -74,7 +75,9 @@ func runDiff(ctx context.Context, e *env, f *diffFlags, a, b string) error {
 		if err := enc.Encode(out); err != nil {
 			return usageError(err)
 		}
-	} else if err := report.WriteDiffTable(&buf, out); err != nil {
+	} else if err := report.WriteDiffTable(safetext.NewWriter(&buf), out); err != nil {
+		// safetext: values and hosts from the snapshots reach the
+		// terminal with their control characters escaped.
 		return usageError(err)
 	}
 	if _, err := e.stdout.Write(buf.Bytes()); err != nil {

@@ -68,7 +68,8 @@ type env struct {
 const exitCodesHelp = `Exit codes:
   0  no result is at or above --fail-on
   1  some result is at or above --fail-on (verify: a fixture does not match)
-  2  usage error, or an input (snapshot, data, answers, policy) could not be read`
+  2  usage error, an input (snapshot, data, answers, policy) could not be read,
+     an output path was refused, or the run was interrupted (Ctrl-C, SIGTERM)`
 
 func newRoot(e *env) *cobra.Command {
 	root := &cobra.Command{
@@ -112,19 +113,27 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, now clock.Fun
 	if e.stopProfile != nil {
 		e.stopProfile()
 	}
-	if err == nil {
-		return exitOK
-	}
+	code := exitOK
 	var ce *codeError
-	if errors.As(err, &ce) {
+	switch {
+	case err == nil:
+	case errors.As(err, &ce):
 		if ce.err != nil {
 			fmt.Fprintf(stderr, "supaudit: %v\n", ce.err)
 		}
-		return ce.code
+		code = ce.code
+	default:
+		// Cobra's own argument errors ("unknown command", "accepts 1 arg").
+		fmt.Fprintf(stderr, "supaudit: %v\n", err)
+		code = exitError
 	}
-	// Cobra's own argument errors ("unknown command", "accepts 1 arg").
-	fmt.Fprintf(stderr, "supaudit: %v\n", err)
-	return exitError
+	// Every interrupted run exits 2, whichever command it was: what it
+	// wrote is incomplete and must not pass a CI gate.
+	if ctx.Err() != nil && code != exitError {
+		fmt.Fprintf(stderr, "supaudit: %v\n", errInterrupted)
+		code = exitError
+	}
+	return code
 }
 
 func toolVersion() string {

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/supaudit/supaudit/audit"
+	"github.com/supaudit/supaudit/internal/safetext"
 )
 
 // expectedSuffix names the file beside a snapshot that holds its expected
@@ -73,7 +74,7 @@ func runVerify(ctx context.Context, e *env, pf *policyFlags, dir string, update 
 			if err := audit.WriteExpected(expPath, got); err != nil {
 				return usageError(err)
 			}
-			fmt.Fprintf(e.stdout, "updated %s (%d results)\n", expPath, len(got))
+			fmt.Fprintf(safetext.NewWriter(e.stdout), "updated %s (%d results)\n", expPath, len(got))
 			continue
 		}
 		want, err := audit.ReadExpected(expPath)
@@ -82,22 +83,22 @@ func runVerify(ctx context.Context, e *env, pf *policyFlags, dir string, update 
 		}
 		missing, extra := audit.DiffExpectations(want.Results, got)
 		if len(missing) == 0 && len(extra) == 0 {
-			fmt.Fprintf(e.stdout, "ok   %s (%d results)\n", snapPath, len(got))
+			fmt.Fprintf(safetext.NewWriter(e.stdout), "ok   %s (%d results)\n", snapPath, len(got))
 			continue
 		}
 		failed++
-		fmt.Fprintf(e.stdout, "FAIL %s\n", snapPath)
+		fmt.Fprintf(safetext.NewWriter(e.stdout), "FAIL %s\n", snapPath)
 		for _, x := range missing {
-			fmt.Fprintf(e.stdout, "  - expected %s %s %s\n", x.Step, x.Status, x.Subject)
+			fmt.Fprintf(safetext.NewWriter(e.stdout), "  - expected %s %s %s\n", x.Step, x.Status, x.Subject)
 		}
 		for _, x := range extra {
-			fmt.Fprintf(e.stdout, "  + got      %s %s %s\n", x.Step, x.Status, x.Subject)
+			fmt.Fprintf(safetext.NewWriter(e.stdout), "  + got      %s %s %s\n", x.Step, x.Status, x.Subject)
 		}
 	}
 	if update {
 		return nil
 	}
-	fmt.Fprintf(e.stdout, "%d passed, %d failed\n", len(expected)-failed, failed)
+	fmt.Fprintf(safetext.NewWriter(e.stdout), "%d passed, %d failed\n", len(expected)-failed, failed)
 	if failed > 0 {
 		return errFindings
 	}
