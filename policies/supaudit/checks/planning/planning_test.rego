@@ -47,3 +47,16 @@ test_manual_result_carries_remediation if {
 	r.status == "manual"
 	count(r.remediation) > 0
 }
+
+# An attestation dated after 2262 is judged (the latest one wins).
+test_far_future_attestation if {
+	snap := object.union(base, {"answers": [
+		{"step": "SUP-01", "by": "a", "at": "2026-11-19T00:00:00Z"},
+		{"step": "SUP-01", "by": "b", "at": "9999-01-01T00:00:00Z"},
+	]})
+	rs := planning.results with input as snap
+	some r in rs
+	r.step == "SUP-01"
+	r.status == "pass"
+	contains(r.message, "attested by b")
+}

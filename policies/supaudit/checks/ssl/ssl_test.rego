@@ -145,3 +145,27 @@ test_sha256_not_flagged if {
 		with data.supaudit.params.certificate.sha1_signatures as "fail"
 	t.statuses(rs, "SUP-10") == {"pass"}
 }
+
+# RFC 5280: notAfter 9999-12-31T23:59:59Z is "no well-defined expiration
+# date"; the certificate does not expire.
+test_certificate_without_expiration_passes if {
+	inet := t.set_wsus(t.inet, "certificate", cert({"not_after": "9999-12-31T23:59:59Z"}))
+	rs := ssl.results with input as t.snapshot([t.site_server, t.sup, inet])
+	t.statuses(rs, "SUP-10") == {"pass"}
+	some r in rs
+	contains(r.message, "valid until 9999-12-31T23:59:59Z (no well-defined expiration date)")
+}
+
+test_certificate_expired_long_ago_fails if {
+	inet := t.set_wsus(t.inet, "certificate", cert({"not_before": "1600-01-01T00:00:00Z", "not_after": "1650-01-01T00:00:00Z"}))
+	rs := ssl.results with input as t.snapshot([t.site_server, t.sup, inet])
+	t.statuses(rs, "SUP-10") == {"fail"}
+}
+
+test_unreadable_certificate_dates_are_unknown if {
+	inet := t.set_wsus(t.inet, "certificate", cert({"not_after": "never"}))
+	rs := ssl.results with input as t.snapshot([t.site_server, t.sup, inet])
+	t.statuses(rs, "SUP-10") == {"unknown"}
+	some r in rs
+	contains(r.message, "not RFC 3339 timestamps")
+}

@@ -22,7 +22,9 @@ ev := [
 
 day_ns := ((24 * 60) * 60) * 1000000000
 
-age_days := floor((lib.now_ns - time.parse_rfc3339_ns(sync.last_success.value)) / day_ns)
+# age_days is undefined when the last success or the judgement time is not
+# an RFC 3339 timestamp (lib.ns covers the years 0000-9999).
+age_days := floor((lib.now_ns - lib.ns(sync.last_success.value)) / day_ns)
 
 max_days := lib.params.sync.max_age_days
 
@@ -125,4 +127,17 @@ sup_14 contains {
 } if {
 	sync.status.value in {"succeeded", "in_progress"}
 	not lib.known(object.get(sync, ["last_success"], {}))
+}
+
+sup_14 contains {
+	"step": "SUP-14",
+	"status": "unknown",
+	"subject": subject,
+	"message": sprintf("the age of the last successful synchronization cannot be computed: %q or the judgement time %q is not an RFC 3339 timestamp", [sync.last_success.value, lib.now_text]),
+	"evidence": ev,
+	"remediation": ["Collect wsyncmgr.log from the site server again, or correct the snapshot's collected_at (or --as-of)."],
+} if {
+	fresh_status(object.get(sync.status, "value", ""))
+	lib.known(sync.last_success)
+	not age_days
 }

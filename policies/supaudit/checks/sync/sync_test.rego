@@ -48,3 +48,20 @@ test_failed_with_error_text if {
 	r.status == "fail"
 	r.message == "the last synchronization attempt (2014-01-17T08:02:11.5Z) failed: WSUS server not configured. Please refer to WCM.log for configuration error details.; CWSyncMgr::DoSync; the last success was 2014-01-16T18:57:46.304Z"
 }
+
+# Dates outside 1678-2262 (the built-in's range) are judged.
+test_far_future_collection_warns if {
+	snap := object.union(t.snapshot([t.site_server, t.sup]), {"collected_at": "9999-01-01T00:00:00Z"})
+	rs := sync.results with input as snap
+	t.statuses(rs, "SUP-14") == {"warn"}
+}
+
+test_ancient_last_success_warns if {
+	rs := sync.results with input as with_sync({"status": t.fact("succeeded"), "last_success": t.fact("1601-01-01T00:00:00Z")})
+	t.statuses(rs, "SUP-14") == {"warn"}
+}
+
+test_unreadable_last_success_is_unknown if {
+	rs := sync.results with input as with_sync({"status": t.fact("succeeded"), "last_success": t.fact("last Tuesday")})
+	t.statuses(rs, "SUP-14") == {"unknown"}
+}
