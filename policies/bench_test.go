@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
-	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/supaudit/supaudit/facts"
 )
@@ -85,7 +84,7 @@ func BenchmarkRawEval(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := e.pq.Eval(ctx, rego.EvalParsedInput(v)); err != nil {
+		if _, err := e.eval(ctx, v); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -127,7 +126,7 @@ func BenchmarkRawEvalDir(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for _, v := range inputs {
-			if _, err := e.pq.Eval(ctx, rego.EvalParsedInput(v)); err != nil {
+			if _, err := e.eval(ctx, v); err != nil {
 				b.Fatal(err)
 			}
 		}

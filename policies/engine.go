@@ -90,12 +90,15 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if compiler.Failed() {
 		return nil, compileError(compiler.Errors)
 	}
-	store := inmem.NewFromObject(map[string]any{"supaudit": map[string]any{"params": params}})
+	// The parameters are kept as OPA values, so that an evaluation reads them
+	// without converting them from Go maps again.
+	store := inmem.NewFromObjectWithOpts(map[string]any{"supaudit": map[string]any{"params": params}}, inmem.OptReturnASTValuesOnRead(true))
 	r := rego.New(
 		rego.Query(Query),
 		rego.Compiler(compiler),
 		rego.Store(store),
 		rego.StrictBuiltinErrors(true),
+		rego.GenerateJSON(rawTerm),
 	)
 	pq, err := r.PrepareForEval(ctx)
 	if err != nil {
@@ -411,19 +414,23 @@ func (e *Engine) Evaluate(ctx context.Context, doc *facts.Document, answers []fa
 	if err != nil {
 		return nil, err
 	}
-	rs, err := e.pq.Eval(ctx, rego.EvalParsedInput(input))
+	rs, err := e.eval(ctx, input)
 	if err != nil {
 		return nil, fmt.Errorf("%s: evaluate policies: %w", doc.File, err)
 	}
 	var out []results.Result
 	if len(rs) == 1 && len(rs[0].Expressions) == 1 {
-		set, ok := rs[0].Expressions[0].Value.([]any)
-		if !ok {
+		t, _ := rs[0].Expressions[0].Value.(*ast.Term)
+		var set *ast.Array
+		if t != nil {
+			set, _ = t.Value.(*ast.Array)
+		}
+		if set == nil {
 			return nil, fmt.Errorf("%s: %s is not a set of results", doc.File, Query)
 		}
-		out = make([]results.Result, 0, len(set))
-		for _, v := range set {
-			r, err := e.decodeResult(v)
+		out = make([]results.Result, 0, set.Len())
+		for i := range set.Len() {
+			r, err := e.decodeResult(set.Elem(i).Value)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", doc.File, err)
 			}
@@ -487,10 +494,24 @@ func inputValue(doc *facts.Document, answers []facts.Answer) (ast.Value, error) 
 	return v, nil
 }
 
-func (e *Engine) decodeResult(v any) (results.Result, error) {
+// eval runs the prepared query on one snapshot's input.
+func (e *Engine) eval(ctx context.Context, input ast.Value) (rego.ResultSet, error) {
+	return e.pq.Eval(ctx, rego.EvalParsedInput(input), rego.EvalVirtualCache(newFlatCache()))
+}
+
+// rawTerm is the prepared query's result converter: it keeps OPA's term
+// as it is, and Evaluate converts it once, straight into results (see
+// fastResult), instead of OPA converting it into maps and slices first.
+func rawTerm(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil }
+
+func (e *Engine) decodeResult(v ast.Value) (results.Result, error) {
 	r, ok := fastResult(v)
 	if !ok {
-		b, err := json.Marshal(v)
+		generic, err := ast.JSON(v)
+		if err != nil {
+			return r, fmt.Errorf("a policy produced a result that is not JSON: %w", err)
+		}
+		b, err := json.Marshal(generic)
 		if err != nil {
 			return r, err
 		}
@@ -504,7 +525,8 @@ func (e *Engine) decodeResult(v any) (results.Result, error) {
 		return r, fmt.Errorf("step %s: a policy produced status %q; want one of pass, fail, warn, manual, not_applicable, unknown", r.Step, r.Status)
 	}
 	if r.Step == "" || r.Subject == "" || r.Message == "" {
-		b, _ := json.Marshal(v)
+		generic, _ := ast.JSON(v)
+		b, _ := json.Marshal(generic)
 		return r, fmt.Errorf("a policy produced a result without step, subject or message: %s", truncate(string(b), 300))
 	}
 	st, ok := e.stepByID[r.Step]

@@ -99,9 +99,12 @@ wsus_ports(s) := {p.value | some k in ["http_port", "https_port"]; p := s.sup[k]
 
 # probes(s) are the reachability checks that count for s: those of its WSUS
 # ports, or all of them when its WSUS ports are not known.
-probes(s) := [p | some p in object.get(s, "ports", []); p.port in wsus_ports(s)] if count(wsus_ports(s)) > 0
+probes(s) := wanted_probes(object.get(s, "ports", []), wsus_ports(s))
 
-probes(s) := object.get(s, "ports", []) if count(wsus_ports(s)) == 0
+# (wsus_ports(s) is computed once per server, not once per probe.)
+wanted_probes(ports, wanted) := [p | some p in ports; p.port in wanted] if count(wanted) > 0
+
+wanted_probes(ports, wanted) := ports if count(wanted) == 0
 
 port_evidence(s) := [lib.evidence(sprintf("servers[%s].ports[%d].reachable", [s.fqdn, p.port]), p.reachable) | some p in probes(s)]
 

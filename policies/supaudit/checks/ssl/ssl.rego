@@ -239,6 +239,9 @@ pass(s) := {
 
 # RFC 5280 4.1.2.5: notAfter 99991231235959Z means the certificate has no
 # well-defined expiration date.
-valid_until(c) := sprintf("%s (no well-defined expiration date)", [c.not_after]) if lib.ns(c.not_after) == lib.ns("9999-12-31T23:59:59Z")
+valid_until(c) := sprintf("%s (no well-defined expiration date)", [c.not_after]) if lib.ns(c.not_after) == no_expiration_ns
 
-valid_until(c) := c.not_after if lib.ns(c.not_after) != lib.ns("9999-12-31T23:59:59Z")
+valid_until(c) := c.not_after if lib.ns(c.not_after) != no_expiration_ns
+
+# no_expiration_ns is 9999-12-31T23:59:59Z (lib_test checks the figure).
+no_expiration_ns := 253402300799000000000
