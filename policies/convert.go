@@ -16,12 +16,12 @@ import (
 // back to the strict JSON decoder, which reports the problem precisely.
 
 var (
-	keyStep, keyTitle, keyStatus, keySeverity   = ast.String("step"), ast.String("title"), ast.String("status"), ast.String("severity")
-	keySubject, keyMessage, keyMoreInformation  = ast.String("subject"), ast.String("message"), ast.String("more_information")
-	keyRemediation, keyEvidence, keySnapshot    = ast.String("remediation"), ast.String("evidence"), ast.String("snapshot")
-	keyFile, keyFact, keyValue, keyUnknown      = ast.String("file"), ast.String("fact"), ast.String("value"), ast.String("unknown")
-	keyProvenance, keyConflicts, keyCollector   = ast.String("provenance"), ast.String("conflicts"), ast.String("collector")
-	keyHost, keySource, keyLine                 = ast.String("host"), ast.String("source"), ast.String("line")
+	keyStep, keyTitle, keyStatus, keySeverity  = ast.String("step"), ast.String("title"), ast.String("status"), ast.String("severity")
+	keySubject, keyMessage, keyMoreInformation = ast.String("subject"), ast.String("message"), ast.String("more_information")
+	keyRemediation, keyEvidence, keySnapshot   = ast.String("remediation"), ast.String("evidence"), ast.String("snapshot")
+	keyFile, keyFact, keyValue, keyUnknown     = ast.String("file"), ast.String("fact"), ast.String("value"), ast.String("unknown")
+	keyProvenance, keyConflicts, keyCollector  = ast.String("provenance"), ast.String("conflicts"), ast.String("collector")
+	keyHost, keySource, keyLine                = ast.String("host"), ast.String("source"), ast.String("line")
 )
 
 func str(t *ast.Term) (string, bool) {
