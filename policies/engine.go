@@ -9,8 +9,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -48,6 +50,52 @@ type Options struct {
 	Params map[string]any
 	// Strict compiles in strict mode (as opa check --strict).
 	Strict bool
+	// EvalTimeout limits the evaluation of one snapshot; an evaluation
+	// that takes longer stops with a *TimeoutError. Zero means no limit.
+	EvalTimeout time.Duration
+	// AllowNetwork lets policies call the RestrictedBuiltins (http.send,
+	// net.lookup_ip_addr, net.cidr_expand, opa.runtime). Without it, a
+	// policy that calls one does not compile.
+	AllowNetwork bool
+}
+
+// RestrictedBuiltins are the built-in functions that policies may call
+// only with Options.AllowNetwork (the CLI's --allow-network): they reach
+// outside the evaluation (the network, DNS, the process's environment and
+// configuration), or, like net.cidr_expand, cost without bound on a
+// small input. The embedded policies call none of them.
+var RestrictedBuiltins = []string{"http.send", "net.lookup_ip_addr", "net.cidr_expand", "opa.runtime"}
+
+// DefaultEvalTimeout is the CLI's default per-snapshot evaluation limit:
+// judging a snapshot of one site takes milliseconds, and one with 800
+// software update points a few seconds.
+const DefaultEvalTimeout = 10 * time.Second
+
+// TimeoutError is an evaluation stopped by Options.EvalTimeout.
+type TimeoutError struct {
+	File  string
+	Limit time.Duration
+}
+
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("%s: evaluating the policies took longer than the %s limit per snapshot (--eval-timeout); the snapshot is not judged", e.File, e.Limit)
+}
+
+// capabilities are OPA's built-ins for this version, less the restricted
+// ones unless allowed.
+func capabilities(allowNetwork bool) *ast.Capabilities {
+	caps := ast.CapabilitiesForThisVersion()
+	if allowNetwork {
+		return caps
+	}
+	kept := caps.Builtins[:0:0]
+	for _, b := range caps.Builtins {
+		if !slices.Contains(RestrictedBuiltins, b.Name) {
+			kept = append(kept, b)
+		}
+	}
+	caps.Builtins = kept
+	return caps
 }
 
 // Engine judges snapshots. It is safe for concurrent use.
@@ -57,6 +105,7 @@ type Engine struct {
 	steps    []Step
 	stepByID map[string]Step
 	params   map[string]any
+	timeout  time.Duration
 }
 
 // New loads, compiles and prepares the policies once.
@@ -85,10 +134,11 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	compiler := ast.NewCompiler().
 		WithStrict(opts.Strict).
-		WithEnablePrintStatements(false)
+		WithEnablePrintStatements(false).
+		WithCapabilities(capabilities(opts.AllowNetwork))
 	compiler.Compile(modules)
 	if compiler.Failed() {
-		return nil, compileError(compiler.Errors)
+		return nil, restrictedHint(compileError(compiler.Errors), opts.AllowNetwork)
 	}
 	// The parameters are kept as OPA values, so that an evaluation reads them
 	// without converting them from Go maps again.
@@ -104,11 +154,25 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prepare policies: %w", err)
 	}
-	e := &Engine{pq: pq, compiler: compiler, params: params, stepByID: map[string]Step{}}
+	e := &Engine{pq: pq, compiler: compiler, params: params, stepByID: map[string]Step{}, timeout: opts.EvalTimeout}
 	if err := e.indexSteps(); err != nil {
 		return nil, err
 	}
 	return e, nil
+}
+
+// restrictedHint adds to a compile error that names a restricted built-in
+// ("undefined function http.send") why it is undefined and how to allow it.
+func restrictedHint(err error, allowed bool) error {
+	if allowed {
+		return err
+	}
+	for _, name := range RestrictedBuiltins {
+		if strings.Contains(err.Error(), "undefined function "+name) {
+			return fmt.Errorf("%w (%s is one of the built-ins that reach outside the evaluation, %s, which policies may call only with --allow-network)", err, name, strings.Join(RestrictedBuiltins, ", "))
+		}
+	}
+	return err
 }
 
 // compileError renders OPA's errors as file:row: message lines.
@@ -414,8 +478,17 @@ func (e *Engine) Evaluate(ctx context.Context, doc *facts.Document, answers []fa
 	if err != nil {
 		return nil, err
 	}
-	rs, err := e.eval(ctx, input)
+	evalCtx := ctx
+	if e.timeout > 0 {
+		var cancel context.CancelFunc
+		evalCtx, cancel = context.WithTimeout(ctx, e.timeout)
+		defer cancel()
+	}
+	rs, err := e.eval(evalCtx, input)
 	if err != nil {
+		if e.timeout > 0 && ctx.Err() == nil && errors.Is(evalCtx.Err(), context.DeadlineExceeded) {
+			return nil, &TimeoutError{File: doc.File, Limit: e.timeout}
+		}
 		return nil, fmt.Errorf("%s: evaluate policies: %w", doc.File, err)
 	}
 	var out []results.Result
