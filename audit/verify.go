@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"github.com/supaudit/supaudit/collectors/bundle"
 	"github.com/supaudit/supaudit/facts"
 	"github.com/supaudit/supaudit/internal/capread"
+	"github.com/supaudit/supaudit/output"
 	"github.com/supaudit/supaudit/policies"
 )
 
@@ -149,7 +151,12 @@ func WriteExpected(path string, got []Expectation) error {
 	for _, x := range got {
 		fmt.Fprintf(&b, "  - {step: %s, status: %s, subject: %q}\n", x.Step, x.Status, x.Subject)
 	}
-	return os.WriteFile(path, b.Bytes(), 0o644)
+	// Through the one writer: atomically, so an interrupted update keeps
+	// the old expectations.
+	return output.WriteFile(context.Background(), path, nil, func(w io.Writer) error {
+		_, err := w.Write(b.Bytes())
+		return err
+	})
 }
 
 // DiffExpectations compares two multisets of expectations.
