@@ -53,6 +53,7 @@ fuzz: ## run each fuzz target for FUZZTIME (default 30s; evidence targets minimi
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $${FUZZTIME:-30s} ./waivers/
 	$(GO) test -run '^$$' -fuzz FuzzDiff -fuzztime $${FUZZTIME:-30s} ./snapdiff/
 	$(GO) test -run '^$$' -fuzz FuzzParseReport -fuzztime $${FUZZTIME:-30s} ./report/
+	$(GO) test -run '^$$' -fuzz FuzzReadRun -fuzztime $${FUZZTIME:-30s} ./history/
 
 golden: ## rewrite golden files after an intended output change (review the diff)
 	$(GO) test ./cmd/supaudit/ -update
