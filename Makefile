@@ -30,12 +30,13 @@ lint: ## gofmt, go vet, strict policy compile
 	$(GO) vet ./...
 	$(GO) test -run 'TestEmbeddedPoliciesCompileStrict|TestRego' ./policies/
 
-bench: ## Go benchmarks, the history store (check --history, report over 365 runs x 1000 sites), then supaudit vs conftest vs the floor
+bench: ## Go benchmarks (log parsing: MB/s on a 200 MB WCM.log), the history store (check --history, report over 365 runs x 1000 sites), then supaudit vs conftest vs the floor
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 20x ./policies/
 	$(GO) test -run '^$$' -bench BenchmarkHTMLHistory -benchmem ./report/
 	$(GO) test -run '^$$' -bench 'BenchmarkRecord/sqlite' -benchmem -benchtime 5x ./history/
 	scripts/bench-history.sh
 	$(GO) test -run '^$$' -bench BenchmarkProbeFleet -benchmem -benchtime 3x ./collectors/probe/
+	$(GO) test -run '^$$' -bench BenchmarkWCMLog200MB -benchmem -benchtime 3x ./collectors/evidence/extract/
 	scripts/bench.sh $(BENCH_SIZES)
 
 fuzz: ## run each fuzz target for FUZZTIME (default 30s; evidence targets minimize new inputs for at most 5s)

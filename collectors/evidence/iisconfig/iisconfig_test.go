@@ -211,3 +211,62 @@ func FuzzParseIISConfig(f *testing.F) {
 		}
 	})
 }
+
+// TestClientCertificates: the client certificate setting of each virtual
+// directory, IIS 7 sslFlags keywords and numbers (SslNegotiateCert 32,
+// SslRequireCert 64) and IIS 6 AccessSSLFlags (AccessSSLNegotiateCert
+// 0x20, AccessSSLRequireCert 0x40), inherited from the site root.
+func TestClientCertificates(t *testing.T) {
+	iis7 := func(flags map[string]string) string {
+		s := `<configuration><system.applicationHost><sites><site name="W" id="5"><application path="/"/><application path="/ClientWebService"/><application path="/Content"/></site></sites></system.applicationHost>`
+		for p, f := range flags {
+			s += `<location path="W` + p + `"><system.webServer><security><access sslFlags="` + f + `"/></security></system.webServer></location>`
+		}
+		return s + `</configuration>`
+	}
+	iis6 := func(root, cws string) string {
+		s := `<configuration><MBProperty><IIsWebServer Location="/LM/W3SVC/1" ServerComment="Default Web Site"/><IIsWebVirtualDir Location="/LM/W3SVC/1/ROOT"`
+		if root != "" {
+			s += ` AccessSSLFlags="` + root + `"`
+		}
+		s += `/><IIsWebVirtualDir Location="/LM/W3SVC/1/ROOT/ClientWebService"`
+		if cws != "" {
+			s += ` AccessSSLFlags="` + cws + `"`
+		}
+		return s + `/><IIsWebVirtualDir Location="/LM/W3SVC/1/ROOT/Content"/></MBProperty></configuration>`
+	}
+	tests := []struct {
+		name, input      string
+		cws, content     string
+		cwsSSL, contentS bool
+	}{
+		{"iis7 ignore", iis7(map[string]string{"/ClientWebService": "Ssl, Ssl128"}), ClientCertIgnore, "", true, false},
+		{"iis7 accept", iis7(map[string]string{"/ClientWebService": "Ssl, SslNegotiateCert"}), ClientCertAccept, "", true, false},
+		{"iis7 require", iis7(map[string]string{"/ClientWebService": "Ssl, SslNegotiateCert, SslRequireCert"}), ClientCertRequire, "", true, false},
+		{"iis7 numeric 8|32|64", iis7(map[string]string{"/ClientWebService": "104"}), ClientCertRequire, "", true, false},
+		{"iis7 whole site requires SSL", iis7(map[string]string{"": "Ssl"}), ClientCertIgnore, ClientCertIgnore, true, true},
+		{"iis6 accept", iis6("", "AccessSSL | AccessSSLNegotiateCert"), ClientCertAccept, "", true, false},
+		{"iis6 numeric require", iis6("", "328"), ClientCertRequire, "", true, false},
+		{"iis6 whole site with client certs", iis6("AccessSSL | AccessSSLNegotiateCert | AccessSSLRequireCert", ""), ClientCertRequire, ClientCertRequire, true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse(strings.NewReader(tt.input), "t.xml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := c.FindWSUSSite(0)
+			if s == nil {
+				t.Fatal("no WSUS site")
+			}
+			cws, _ := s.VDir("ClientWebService")
+			content, _ := s.VDir("Content")
+			if cws.ClientCert != tt.cws || cws.RequireSSL != tt.cwsSSL {
+				t.Errorf("ClientWebService: client %q ssl %v, want %q %v", cws.ClientCert, cws.RequireSSL, tt.cws, tt.cwsSSL)
+			}
+			if content.ClientCert != tt.content || content.RequireSSL != tt.contentS {
+				t.Errorf("Content: client %q ssl %v, want %q %v", content.ClientCert, content.RequireSSL, tt.content, tt.contentS)
+			}
+		})
+	}
+}
