@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"
@@ -146,6 +147,9 @@ func Parse(name string, data []byte) (*Document, error) {
 	if bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}) {
 		data = data[3:]
 	}
+	if enc := utf16Kind(data); enc != "" {
+		return nil, &Error{File: name, Msg: "the file is " + enc + ", not UTF-8: save it as UTF-8 (in PowerShell: Get-Content FILE | Set-Content -Encoding UTF8 NEW; PowerShell 5's Out-File and > write UTF-16)"}
+	}
 	v, err := decodeJSON(name, data)
 	if err != nil {
 		return nil, err
@@ -180,7 +184,7 @@ func Parse(name string, data []byte) (*Document, error) {
 	if err := json.Unmarshal(data, &snap); err != nil {
 		// The schema and the Go types describe the same format; reaching
 		// here means they drifted apart.
-		return nil, &Error{File: name, Msg: "schema-valid but not decodable: " + err.Error(), Err: err}
+		return nil, &Error{File: name, Msg: "a value has the right JSON type but cannot be read: " + err.Error() + " (times must be RFC 3339, e.g. 2026-11-20T09:30:00Z, with a year from 0000 to 9999 and seconds below 60; numbers must fit their field): correct the value", Err: err}
 	}
 	if err := checkSemantics(&snap); err != nil {
 		var le *Error
@@ -217,7 +221,47 @@ func decodeJSON(name string, data []byte) (any, error) {
 		line, col := offsetToLineCol(data, dec.InputOffset())
 		return nil, &Error{File: name, Line: line, Col: col, Msg: "invalid JSON: extra data after the snapshot object"}
 	}
+	if err := noDuplicateKeys(name, data); err != nil {
+		return nil, err
+	}
 	return v, nil
+}
+
+// noDuplicateKeys refuses an object that has a key twice: encoding/json
+// keeps the last one silently, so `"schema":"evil/v9","schema":...` would
+// pass as whatever came last. A syntactic pass of
+// github.com/go-json-experiment/json/jsontext (which compares the keys as
+// decoded, escapes and all) finds them; data has been decoded by
+// encoding/json already, so only its duplicate-key errors count.
+func noDuplicateKeys(name string, data []byte) error {
+	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowInvalidUTF8(true))
+	_, err := dec.ReadValue()
+	var se *jsontext.SyntacticError
+	if err == nil || !errors.As(err, &se) || !errors.Is(se.Err, jsontext.ErrDuplicateName) {
+		return nil
+	}
+	ptr := string(se.JSONPointer)
+	key := ptr[strings.LastIndexByte(ptr, '/')+1:]
+	key = strings.NewReplacer("~1", "/", "~0", "~").Replace(key)
+	line, col := offsetToLineCol(data, se.ByteOffset)
+	return &Error{File: name, Line: line, Col: col, Path: ptr, Msg: fmt.Sprintf("duplicate key %q: each key may appear once in an object (encoding/json would keep only the last); remove one", key)}
+}
+
+// utf16Kind says whether data looks like UTF-16 text ("UTF-16 (little
+// endian)" or "UTF-16 (big endian)"): a byte order mark, or a NUL byte
+// beside each of the first ASCII characters.
+func utf16Kind(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
+		return "UTF-16 (little endian)"
+	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		return "UTF-16 (big endian)"
+	case len(data) >= 4 && data[0] != 0 && data[1] == 0 && data[2] != 0 && data[3] == 0:
+		return "UTF-16 (little endian)"
+	case len(data) >= 4 && data[0] == 0 && data[1] != 0 && data[2] == 0 && data[3] != 0:
+		return "UTF-16 (big endian)"
+	}
+	return ""
 }
 
 func offsetToLineCol(data []byte, off int64) (int, int) {

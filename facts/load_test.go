@@ -1,6 +1,8 @@
 package facts
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -140,6 +142,22 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"schema":"supaudit/facts/v1"}`))
 	f.Add([]byte(""))
 	f.Add([]byte("\xef\xbb\xbf{}"))
+	// Over 1 MiB: a snapshot with many servers, and deep nesting.
+	if b, err := os.ReadFile("../fixtures/snapshots/native-remote-and-internet-sup.json"); err == nil {
+		var m map[string]any
+		if json.Unmarshal(b, &m) == nil {
+			if srvs, ok := m["servers"].([]any); ok && len(srvs) > 0 {
+				for len(srvs) < 600 {
+					srvs = append(srvs, srvs[0])
+				}
+				m["servers"] = srvs
+				if big, err := json.Marshal(m); err == nil {
+					f.Add(big)
+				}
+			}
+		}
+	}
+	f.Add([]byte(`{"schema":"supaudit/facts/v1","x":` + strings.Repeat("[", 600000) + strings.Repeat("]", 600000) + "}"))
 	if matches, _ := filepath.Glob("../fixtures/snapshots/*.json"); len(matches) > 0 {
 		for _, m := range matches {
 			if b, err := os.ReadFile(m); err == nil {
@@ -177,6 +195,68 @@ func BenchmarkParse(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Parse("bench.json", data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestParseDuplicateKeysAndEncodings: a key given twice is refused,
+// naming it and where it is (encoding/json alone keeps the last one, so
+// `"schema":"evil/v9","schema":"supaudit/facts/v1"` passed); a UTF-16
+// file is told to be saved as UTF-8.
+func TestParseDuplicateKeysAndEncodings(t *testing.T) {
+	good, err := os.ReadFile("../fixtures/snapshots/native-remote-and-internet-sup.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	utf16le := func(s []byte) []byte {
+		out := []byte{0xFF, 0xFE}
+		for _, c := range string(s) {
+			out = append(out, byte(c), byte(c>>8))
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		data []byte
+		want []string
+	}{
+		{"duplicate schema", bytes.Replace(good, []byte(`"schema": "supaudit/facts/v1"`), []byte(`"schema": "evil/v9", "schema": "supaudit/facts/v1"`), 1),
+			[]string{`/schema: duplicate key "schema"`, "remove one"}},
+		{"duplicate nested key, escaped", bytes.Replace(good, []byte(`"fqdn":`), []byte(`"fqdn": "x.example", "\u0066qdn":`), 1),
+			[]string{`/servers/0/fqdn: duplicate key "fqdn"`}},
+		{"UTF-16 with BOM", utf16le(good), []string{"the file is UTF-16 (little endian), not UTF-8: save it as UTF-8"}},
+		{"UTF-16 without BOM", utf16le(good)[2:], []string{"UTF-16 (little endian)"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("s.json", tc.data)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("err = %v, want %q", err, w)
+				}
+			}
+		})
+	}
+	if _, err := Parse("s.json", good); err != nil {
+		t.Errorf("the fixture: %v", err)
+	}
+}
+
+// BenchmarkNoDuplicateKeys is the cost of the duplicate-key pass alone on
+// the sample snapshot (compare with BenchmarkParse).
+func BenchmarkNoDuplicateKeys(b *testing.B) {
+	data, err := os.ReadFile("../fixtures/snapshots/native-remote-and-internet-sup.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := noDuplicateKeys("x", data); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -116,6 +116,9 @@ func runCheck(ctx context.Context, e *env, f *checkFlags, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := positive("--max-size", f.maxSize); err != nil {
+		return err
+	}
 	files, err := audit.Inputs(args, func(msg string) { fmt.Fprintf(e.stderr, "supaudit: warning: %s\n", msg) })
 	if err != nil {
 		return usageError(err)

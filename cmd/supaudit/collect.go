@@ -50,6 +50,14 @@ func (b *bundleFlags) options(e *env) bundle.Options {
 // collectors are the collectors the flags ask for, in merge order: the
 // evidence (a bundle, or WinRM) first, then the network probe.
 func (b *bundleFlags) collectors(ctx context.Context, e *env) ([]collectors.Collector, error) {
+	for _, l := range []struct {
+		flag string
+		v    int64
+	}{{"--max-zip-entries", int64(b.maxZipEntries)}, {"--max-file-size", b.maxFileSize}, {"--max-total-size", b.maxTotalSize}} {
+		if err := positive(l.flag, l.v); err != nil {
+			return nil, err
+		}
+	}
 	var cs []collectors.Collector
 	switch {
 	case b.winrm.enabled():
@@ -159,4 +167,13 @@ Exit codes:
 	bf.register(cmd)
 	cmd.Flags().StringVarP(&outPath, "output", "o", "", "write the snapshot to this file (atomically) instead of standard output")
 	return cmd
+}
+
+// positive refuses a limit flag of 0 or less, which would otherwise mean
+// the default silently.
+func positive(flag string, v int64) error {
+	if v < 1 {
+		return usageError(fmt.Errorf("%s %d: want a positive number (leave the flag out for the default)", flag, v))
+	}
+	return nil
 }

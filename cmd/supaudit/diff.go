@@ -60,6 +60,9 @@ func runDiff(ctx context.Context, e *env, f *diffFlags, a, b string) error {
 	if f.format != "table" && f.format != "json" {
 		return usageError(fmt.Errorf("unknown format %q: want table or json", f.format))
 	}
+	if err := positive("--max-size", f.maxSize); err != nil {
+		return err
+	}
 	out, err := audit.Diff(ctx, f.engine, a, b, f.maxSize)
 	if err != nil {
 		var ce *codeError

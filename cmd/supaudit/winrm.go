@@ -132,6 +132,14 @@ func (w *winrmFlags) collector(e *env, b *bundleFlags) (*winrm.Collector, error)
 		}
 		hosts = append(hosts, more...)
 	}
+	for _, l := range []struct {
+		flag string
+		v    int64
+	}{{"--winrm-max-output", w.maxOutput}, {"--winrm-concurrency", int64(w.concurrency)}, {"--winrm-connect-timeout", int64(w.connectTO)}, {"--winrm-operation-timeout", int64(w.operationTO)}, {"--winrm-timeout", int64(w.hostTO)}} {
+		if err := positive(l.flag, l.v); err != nil {
+			return nil, err
+		}
+	}
 	if w.port < 0 || w.port > 65535 {
 		return nil, usageError(fmt.Errorf("--winrm-port %d: want 1-65535", w.port))
 	}

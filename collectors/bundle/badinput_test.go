@@ -1,6 +1,8 @@
 package bundle
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -164,5 +166,42 @@ func TestTruncatedZip(t *testing.T) {
 			t.Errorf("cut at %d: errors do not name SUP01.zip:\n%s", cut, joined)
 		}
 		find(t, s, "GOOD.contoso.com")
+	}
+}
+
+// TestZipDuplicateEntries: an archive holding one name twice (or two
+// names for one file: other case, Windows separators) is refused, naming
+// the entries; before, the first one was read and the second ignored.
+func TestZipDuplicateEntries(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		entries [][2]string
+		want    string
+	}{
+		{"same name", [][2]string{{"manifest.txt", "fqdn=GOOD.contoso.com\n"}, {"manifest.txt", "fqdn=EVIL.contoso.com\n"}}, `entry "manifest.txt" appears twice`},
+		{"other case and separator", [][2]string{{"logs/WCM.log", "a"}, {`LOGS\wcm.LOG`, "b"}}, `entries "logs/WCM.log" and "LOGS\\wcm.LOG" name the same file`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			zw := zip.NewWriter(&buf)
+			for _, e := range tc.entries {
+				w, err := zw.Create(e[0])
+				if err != nil {
+					t.Fatal(err)
+				}
+				w.Write([]byte(e[1]))
+			}
+			if err := zw.Close(); err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "SUP.zip"), buf.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Collect(context.Background(), filepath.Join(dir, "SUP.zip"), Options{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), ErrUnsafeZip.Error()) {
+				t.Errorf("err = %v, want %q", err, tc.want)
+			}
+		})
 	}
 }

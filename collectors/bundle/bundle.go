@@ -230,6 +230,7 @@ func openZip(ctx context.Context, file, name string, opts Options) (ev *evidence
 		zf  *zip.File
 	}
 	var items []item
+	names := map[string]string{} // lower-case path -> entry name
 	for _, zf := range zr.File {
 		if ctx.Err() != nil {
 			f.Close()
@@ -243,6 +244,17 @@ func openZip(ctx context.Context, file, name string, opts Options) (ev *evidence
 		if zf.FileInfo().IsDir() || strings.HasSuffix(zf.Name, "/") || strings.HasSuffix(zf.Name, `\`) {
 			continue
 		}
+		// Two entries of one name (Windows compares names without regard
+		// to case, as the extractor does) would be read as whichever
+		// comes first: refuse the ambiguity.
+		if prev, dup := names[strings.ToLower(rel)]; dup {
+			f.Close()
+			if prev == zf.Name {
+				return nil, fmt.Errorf("%s: %w: entry %q appears twice: re-create the archive", zname, ErrUnsafeZip, zf.Name)
+			}
+			return nil, fmt.Errorf("%s: %w: entries %q and %q name the same file: re-create the archive", zname, ErrUnsafeZip, prev, zf.Name)
+		}
+		names[strings.ToLower(rel)] = zf.Name
 		if !zf.Mode().IsRegular() {
 			f.Close()
 			return nil, fmt.Errorf("%s: %w: entry %q is not a regular file (%v)", zname, ErrUnsafeZip, zf.Name, zf.Mode().Type())

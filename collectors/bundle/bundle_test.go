@@ -433,6 +433,17 @@ func FuzzCollectZip(f *testing.F) {
 	w.Write([]byte(regHeader + `[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Update Services\Server\Setup]` + "\r\n\"InstallType\"=dword:00000001\r\n"))
 	zw.Close()
 	f.Add(buf.Bytes())
+	// Over 1 MiB: a large stored log and a duplicated entry.
+	{
+		var zb bytes.Buffer
+		zw := zip.NewWriter(&zb)
+		w, _ := zw.CreateHeader(&zip.FileHeader{Name: "logs/WCM.log", Method: zip.Store})
+		w.Write(bytes.Repeat([]byte("Successfully connected to server: SUP01, port: 8530, useSSL: False\r\n"), 20000))
+		w, _ = zw.Create("logs/wcm.LOG")
+		w.Write([]byte("x"))
+		zw.Close()
+		f.Add(zb.Bytes())
+	}
 	// Every sample server's evidence, zipped: seeds that reach every parser.
 	for _, server := range []string{"SCCM01", "SUP01", "SUPINET01"} {
 		var zb bytes.Buffer
