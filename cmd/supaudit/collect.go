@@ -10,6 +10,7 @@ import (
 	"github.com/supaudit/supaudit/audit"
 	"github.com/supaudit/supaudit/collectors"
 	"github.com/supaudit/supaudit/collectors/bundle"
+	"github.com/supaudit/supaudit/collectors/evidence/extract"
 	"github.com/supaudit/supaudit/output"
 )
 
@@ -20,6 +21,8 @@ type bundleFlags struct {
 	maxZipEntries int
 	maxFileSize   int64
 	maxTotalSize  int64
+	// names: --sitectrl-names, the site control names file.
+	names string
 	// winrm: collect over WinRM instead of from --bundle (winrm.go).
 	winrm winrmFlags
 	probe probeFlags // --probe, --inventory: the network probe (probe.go)
@@ -32,6 +35,7 @@ func (b *bundleFlags) register(cmd *cobra.Command) {
 	f.IntVar(&b.maxZipEntries, "max-zip-entries", bundle.DefaultMaxZipEntries, "most entries one server's zip may hold")
 	f.Int64Var(&b.maxFileSize, "max-file-size", bundle.DefaultMaxFileSize, "largest evidence file, in bytes")
 	f.Int64Var(&b.maxTotalSize, "max-total-size", bundle.DefaultMaxTotalSize, "largest total (uncompressed) evidence of one server, in bytes")
+	f.StringVar(&b.names, "sitectrl-names", "", "YAML/JSON file overriding the site control names no source settles for ConfigMgr 2007: site mode, Internet-based SUP, SUP-03 settings (docs/evidence.md)")
 	b.winrm.register(cmd) // --bundle or --winrm (winrm.go)
 	b.probe.register(cmd) // --probe/--inventory, alone or with --bundle (probe.go)
 }
@@ -39,12 +43,22 @@ func (b *bundleFlags) register(cmd *cobra.Command) {
 // inputPaths are the files and folders the collectors read, which no
 // output may overwrite.
 func (b *bundleFlags) inputPaths() []string {
-	return []string{b.bundle, b.probe.inventory, b.probe.caFile, b.winrm.caFile, b.winrm.passwordFile}
+	return []string{b.bundle, b.names, b.probe.inventory, b.probe.caFile, b.winrm.caFile, b.winrm.passwordFile}
 }
 
 // options are the bundle collector's options from the flags.
-func (b *bundleFlags) options(e *env) bundle.Options {
-	return bundle.Options{ID: b.id, MaxZipEntries: b.maxZipEntries, MaxFileSize: b.maxFileSize, MaxTotalSize: b.maxTotalSize, Now: e.now}
+func (b *bundleFlags) options(e *env) (bundle.Options, error) {
+	o := bundle.Options{ID: b.id, MaxZipEntries: b.maxZipEntries, MaxFileSize: b.maxFileSize, MaxTotalSize: b.maxTotalSize, Now: e.now}
+	if b.names != "" {
+		n, err := extract.LoadNames(b.names)
+		if err != nil {
+			return o, usageError(err)
+		}
+		var eo extract.Options
+		n.Apply(&eo)
+		o.SiteMode, o.InternetSUPProperty, o.SUPSettings = eo.SiteMode, eo.InternetSUPProperty, eo.SUPSettings
+	}
+	return o, nil
 }
 
 // collectors are the collectors the flags ask for, in merge order: the
@@ -70,7 +84,11 @@ func (b *bundleFlags) collectors(ctx context.Context, e *env) ([]collectors.Coll
 		}
 		cs = append(cs, c)
 	case b.bundle != "":
-		cs = append(cs, &bundle.Collector{Dir: b.bundle, Options: b.options(e)})
+		opts, err := b.options(e)
+		if err != nil {
+			return nil, err
+		}
+		cs = append(cs, &bundle.Collector{Dir: b.bundle, Options: opts})
 	case !b.probe.enabled():
 		return nil, usageError(fmt.Errorf("--bundle DIR or --winrm HOST is required"))
 	}

@@ -149,3 +149,37 @@ func TestScanPartialBundle(t *testing.T) {
 		t.Errorf("collectors = %+v, want one incomplete run with one error", c)
 	}
 }
+
+// TestSitectrlNames: --sitectrl-names overrides where the SUP-03 settings
+// are read; a misspelt key is a usage error naming the file.
+func TestSitectrlNames(t *testing.T) {
+	dir := t.TempDir()
+	names := filepath.Join(dir, "names.yaml")
+	if err := os.WriteFile(names, []byte("sup_settings:\n  languages_property: DefaultWSUS\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "site.json")
+	code, _, errOut := runCLI(t, "collect", "--bundle", "../../fixtures/bundles/cases/sup-settings-empty", "--sitectrl-names", names, "--output", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// DefaultWSUS names the SUP, read here as the language list.
+	if !strings.Contains(string(data), `"languages": {
+      "value": [
+        "SCCM01.corp.contoso.com"
+      ]`) {
+		t.Errorf("the override was not applied:\n%s", data)
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("sup_setings: {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runCLI(t, "collect", "--bundle", "../../fixtures/bundles/cases/sup-settings-empty", "--sitectrl-names", bad)
+	if code != 2 || !strings.Contains(errOut, bad) || !strings.Contains(errOut, `unknown field "sup_setings"`) {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}

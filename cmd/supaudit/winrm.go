@@ -157,11 +157,15 @@ func (w *winrmFlags) collector(e *env, b *bundleFlags) (*winrm.Collector, error)
 	if len(targets) == 0 {
 		return nil, usageError(errors.New("--winrm-all: the inventory lists no server"))
 	}
+	bopts, err := b.options(e)
+	if err != nil {
+		return nil, err
+	}
 	opts := winrm.Options{
 		HTTPS: w.https, InsecureSkipVerify: w.insecure, Auth: w.auth,
 		ConnectTimeout: w.connectTO, OperationTimeout: w.operationTO, HostTimeout: w.hostTO,
 		Concurrency: w.concurrency, MaxOutput: w.maxOutput,
-		Bundle: b.options(e),
+		Bundle: bopts,
 	}
 	caFile, caFlag := w.caFile, "--winrm-ca-file"
 	if shared := w.cmd.Flags().Lookup("ca-file"); caFile == "" && shared != nil && shared.Value.String() != "" {
@@ -175,7 +179,6 @@ func (w *winrmFlags) collector(e *env, b *bundleFlags) (*winrm.Collector, error)
 		}
 		opts.CAPEM = pem
 	}
-	var err error
 	if opts.User, err = w.username(e); err != nil {
 		return nil, usageError(err)
 	}
