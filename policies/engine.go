@@ -132,6 +132,11 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 			return nil, err
 		}
 	}
+	if asOf, _ := params["as_of"].(string); asOf != "" {
+		if _, err := time.Parse(time.RFC3339, asOf); err != nil {
+			return nil, fmt.Errorf("params.as_of %q: want an RFC 3339 time such as 2026-11-25T12:00:00Z", asOf)
+		}
+	}
 	compiler := ast.NewCompiler().
 		WithStrict(opts.Strict).
 		WithEnablePrintStatements(false).

@@ -23,9 +23,11 @@ import (
 
 // policyFlags are the flags that shape judging, shared by check and verify.
 type policyFlags struct {
-	dataFile   string
-	policyDirs []string
-	asOf       string
+	dataFile     string
+	policyDirs   []string
+	asOf         string
+	evalTimeout  time.Duration
+	allowNetwork bool
 }
 
 func (p *policyFlags) register(cmd *cobra.Command) {
@@ -33,10 +35,15 @@ func (p *policyFlags) register(cmd *cobra.Command) {
 	f.StringVar(&p.dataFile, "data", "", "YAML or JSON file overriding policy parameters (versions, ports, max sync age); see docs/policies.md")
 	f.StringArrayVar(&p.policyDirs, "policy", nil, "directory of additional Rego v1 policies (repeatable); see docs/policies.md")
 	f.StringVar(&p.asOf, "as-of", "", "judge time-dependent facts (sync age, certificate validity) as of this RFC 3339 time instead of each snapshot's collected_at")
+	f.DurationVar(&p.evalTimeout, "eval-timeout", policies.DefaultEvalTimeout, "time limit for judging one snapshot; a snapshot that takes longer becomes an error naming the limit, and the others are judged (0: no limit)")
+	f.BoolVar(&p.allowNetwork, "allow-network", false, "let --policy modules call the built-ins that reach outside the evaluation ("+strings.Join(policies.RestrictedBuiltins, ", ")+"); refused by default")
 }
 
 func (p *policyFlags) engine(ctx context.Context) (*policies.Engine, error) {
-	opts := policies.Options{PolicyDirs: p.policyDirs}
+	if p.evalTimeout < 0 {
+		return nil, usageError(fmt.Errorf("--eval-timeout %s: want a positive duration such as 10s, or 0 for no limit", p.evalTimeout))
+	}
+	opts := policies.Options{PolicyDirs: p.policyDirs, EvalTimeout: p.evalTimeout, AllowNetwork: p.allowNetwork}
 	if p.dataFile != "" {
 		m, err := policies.LoadParamsFile(p.dataFile)
 		if err != nil {
