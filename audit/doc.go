@@ -16,8 +16,10 @@
 //     document (supaudit scan).
 //   - Post applies waivers to each judged snapshot, notes the waivers that
 //     named no result and keeps the run for --history.
-//   - Stream writes the judged snapshots through a report format and
-//     returns the run's trailer (summary, failed, input errors).
+//   - Stream writes the judged snapshots through a report.Writer (one
+//     format, or report.Multi of several), given a header with the
+//     checklist, and returns the run's trailer (summary, input errors,
+//     interruption, failed, exit code).
 //
 // The command layer (cmd/supaudit) keeps flags, prompts, progress bars,
 // the output files and the mapping of outcomes to exit codes.

@@ -112,3 +112,24 @@ func TestStderrEscaped(t *testing.T) {
 		t.Errorf("stderr does not name the file escaped: %q", errs)
 	}
 }
+
+// TestTableWidthAndQuiet: the table fits $COLUMNS when the output is not
+// a terminal, and --quiet keeps only the rows that do not pass.
+func TestTableWidthAndQuiet(t *testing.T) {
+	t.Setenv("COLUMNS", "80")
+	_, out, _ := runCLI(t, "check", "../../fixtures/snapshots/", "--no-color")
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "│") || strings.HasPrefix(line, "┌") {
+			if n := len([]rune(line)); n > 80 {
+				t.Fatalf("a %d-column table line at COLUMNS=80: %s", n, line)
+			}
+		}
+	}
+	_, quiet, _ := runCLI(t, "check", "../../fixtures/snapshots/", "--no-color", "--quiet")
+	if strings.Contains(quiet, "│ PASS ") || !strings.Contains(quiet, "│ FAIL ") || !strings.Contains(quiet, "snapshot(s):") {
+		t.Error("--quiet: passing rows shown, or failing rows or the summary missing")
+	}
+	if len(quiet) >= len(out) {
+		t.Errorf("--quiet output (%d bytes) is not shorter than the full table (%d)", len(quiet), len(out))
+	}
+}
