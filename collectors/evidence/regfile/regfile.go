@@ -555,8 +555,8 @@ func regQueryOutput(lines []string) (key string, ok bool) {
 			}
 		case key != "" && (strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t")) && regQueryValueLine(t):
 			values++
-		default:
-			return key, banner && key != ""
+		default: // e.g. "End of search: 3 match(es) found." after reg query /s
+			return key, key != "" && (banner || values > 0)
 		}
 	}
 	return key, key != "" && (banner || values > 0)

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/supaudit/supaudit/internal/textenc"
 )
 
 func parseFile(t *testing.T, name string) *File {
@@ -138,6 +140,8 @@ func TestParseTable(t *testing.T) {
 		{name: "no header", input: "[HKEY_LOCAL_MACHINE\\K]\n", wantErr: "t.reg:1: missing header"},
 		{name: "empty", input: "", wantErr: "t.reg:1: missing header: empty file"},
 		{name: "reg query output", input: "\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\X\r\n    A    REG_DWORD    0x1\r\n", wantErr: `t.reg:2: this is reg query output, not a reg export file; export the key with reg export (for example: reg export "HKEY_LOCAL_MACHINE\SOFTWARE\X" t.reg)`},
+		{name: "reg query /s output, then its summary line", input: "\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\X\r\n    A    REG_SZ    b\r\n\r\nEnd of search: 1 match(es) found.\r\n", wantErr: "t.reg:2: this is reg query output"},
+		{name: "reg query output saved by PowerShell (UTF-16LE)", input: string(textenc.EncodeUTF16LE("\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\X\r\n    A    REG_SZ    b\r\n", true)), wantErr: "t.reg:2: this is reg query output"},
 		{name: "reg query output, short root", input: "HKLM\\SOFTWARE\\X\n\tA\tREG_SZ\tb\n", wantErr: "t.reg:1: this is reg query output"},
 		{name: "a key path alone is not reg query output", input: "HKLM\\SOFTWARE\\X\n", wantErr: "t.reg:1: missing header"},
 		{name: "a key path then other text", input: "HKLM\\SOFTWARE\\X\nhello REG_SZ\n", wantErr: "t.reg:1: missing header"},
