@@ -103,7 +103,7 @@ sha1_signed(c) := {sprintf("%s (%s)", [x.subject, x.signature_algorithm]) |
 }
 
 sha1_findings(s, c, level) := {{"message": sprintf("SHA-1 signatures in the certificate chain (params.certificate.sha1_signatures is %s): %s", [level, concat(", ", sort(sha1_signed(c)))]), "evidence": [cert_ev(s)], "fix": "sha1"} |
-	lib.params.certificate.sha1_signatures == level
+	lower(lib.params.certificate.sha1_signatures) == level
 	count(sha1_signed(c)) > 0
 }
 
