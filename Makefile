@@ -7,7 +7,7 @@ SAMPLE  ?= fixtures/snapshots/native-remote-and-internet-sup.json
 SAMPLE_BUNDLE ?= fixtures/bundles/compliant
 BENCH_SIZES ?= 1000 10000
 
-.PHONY: help build test run lint bench fuzz verify golden clean
+.PHONY: help build test run lint bench fuzz verify golden checklist clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -56,9 +56,12 @@ fuzz: ## run each fuzz target for FUZZTIME (default 30s; evidence targets minimi
 	$(GO) test -run '^$$' -fuzz FuzzParseReport -fuzztime $${FUZZTIME:-30s} ./report/
 	$(GO) test -run '^$$' -fuzz FuzzReadRun -fuzztime $${FUZZTIME:-30s} ./history/
 
-golden: ## rewrite golden files after an intended output change (review the diff)
+golden: checklist ## rewrite golden files after an intended output change (review the diff)
 	$(GO) test ./cmd/supaudit/ -update
 	$(GO) test ./report/ -update
+
+checklist: ## regenerate docs/checklist.md from the policies and opa-fmt the Rego modules
+	$(GO) test ./policies/ -run 'TestChecklistDoc|TestRegoFormatted' -update
 
 clean: ## remove build output
 	rm -rf bin
