@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"encoding/xml"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -131,5 +132,67 @@ func TestTableWidthAndQuiet(t *testing.T) {
 	}
 	if len(quiet) >= len(out) {
 		t.Errorf("--quiet output (%d bytes) is not shorter than the full table (%d)", len(quiet), len(out))
+	}
+}
+
+// TestScanSARIFPointsAtEvidence: scan results point at existing evidence
+// files (a line in them), for a bundle read and for the bundle a WinRM
+// collection saved; never at a folder.
+func TestScanSARIFPointsAtEvidence(t *testing.T) {
+	t.Setenv(envWinRMUser, winrmUser)
+	t.Setenv(envWinRMPassword, winrmPassword)
+	dir := t.TempDir()
+	saved := filepath.Join(dir, "saved")
+	for name, args := range map[string][]string{
+		"bundle": {"scan", "--bundle", failingBundle},
+		"winrm":  append([]string{"scan", "--save-bundle", saved}, winrmHosts(t, failingBundle)...),
+	} {
+		out := filepath.Join(dir, name+".sarif")
+		code, _, errs := runCLI(t, append(args, "--report", "sarif="+out, "--quiet")...)
+		if code != 1 {
+			t.Fatalf("%s: exit %d, want 1: %s", name, code, errs)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var log struct {
+			Runs []struct {
+				Results []struct {
+					RuleID    string `json:"ruleId"`
+					Locations []struct {
+						PhysicalLocation struct {
+							ArtifactLocation struct {
+								URI string `json:"uri"`
+							} `json:"artifactLocation"`
+							Region struct {
+								StartLine int `json:"startLine"`
+							} `json:"region"`
+						} `json:"physicalLocation"`
+					} `json:"locations"`
+				} `json:"results"`
+			} `json:"runs"`
+		}
+		if err := json.Unmarshal(b, &log); err != nil {
+			t.Fatal(err)
+		}
+		if len(log.Runs[0].Results) == 0 {
+			t.Fatalf("%s: no results", name)
+		}
+		for _, r := range log.Runs[0].Results {
+			loc := r.Locations[0].PhysicalLocation
+			u, err := url.Parse(loc.ArtifactLocation.URI)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := u.Path // a relative reference, or file:///abs (file:///C:/abs on Windows)
+			if len(p) > 2 && p[0] == '/' && p[2] == ':' {
+				p = p[1:]
+			}
+			st, err := os.Stat(filepath.FromSlash(p))
+			if err != nil || !st.Mode().IsRegular() || loc.Region.StartLine < 1 {
+				t.Errorf("%s: %s points at %s line %d (%v): want an evidence file", name, r.RuleID, loc.ArtifactLocation.URI, loc.Region.StartLine, err)
+			}
+		}
 	}
 }

@@ -102,12 +102,23 @@ func runScan(ctx context.Context, e *env, f *scanFlags) error {
 		if err != nil {
 			return []report.InputError{{File: col.Source, Message: err.Error()}}
 		}
-		if f.bundle != "" {
-			// Results point at the evidence file that decided them.
-			snap.EvidenceRoot = f.bundle
+		// Results point at the evidence file that decided them: in the
+		// bundle read, or in the one --save-bundle wrote (the same
+		// server-relative layout, from the same extractor).
+		if root := f.evidenceRoot(); root != "" {
+			snap.EvidenceRoot = root
 			snap.Anchor = col.Doc.Snapshot.Site.Code.Provenance
 		}
 		_ = post.Wrap(emit)(snap)
 		return nil
 	})
+}
+
+// evidenceRoot is the evidence bundle the scan's facts were read from:
+// --bundle, or the --save-bundle folder of a WinRM collection.
+func (f *scanFlags) evidenceRoot() string {
+	if f.bundle != "" {
+		return f.bundle
+	}
+	return f.winrm.saveBundle
 }
