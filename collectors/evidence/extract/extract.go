@@ -746,10 +746,10 @@ func boolProp(pr *sitectrl.Property) (v, ok bool, reason string) {
 // skipped says, for an unknown reason, how many lines of the site control
 // file could not be read (they might have held what is missing).
 func skipped(f *sitectrl.File) string {
-	if len(f.Warnings) == 0 {
+	if f.Unreadable == 0 {
 		return ""
 	}
-	return fmt.Sprintf("; %d lines of the file could not be read (see the collector warnings)", len(f.Warnings))
+	return fmt.Sprintf("; %d lines of the file could not be read (see the collector warnings)", f.Unreadable)
 }
 
 // applySiteControl turns the site control file's SUP roles, the

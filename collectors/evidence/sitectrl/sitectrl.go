@@ -67,8 +67,12 @@ type File struct {
 	// Directives are keyword lines found outside any block.
 	Directives []Directive
 	// Warnings are the lines that could not be read, in file order, each
-	// "file:line: what"; at most MaxWarnings.
+	// "file:line: what"; at most MaxWarnings, the last of which then says
+	// how many more there were.
 	Warnings []*ParseError
+	// Unreadable counts every line that could not be read (reported in
+	// Warnings or not).
+	Unreadable int
 }
 
 // Header is the first line of a site control file.
@@ -206,6 +210,10 @@ func ParseBytes(raw []byte, name string) (*File, error) {
 	}
 	p.end()
 	f := p.f
+	f.Unreadable = p.unread
+	if more := p.unread - (MaxWarnings - 1); more > 0 && len(f.Warnings) == MaxWarnings {
+		f.Warnings[MaxWarnings-1].Msg = fmt.Sprintf("%d further unreadable lines are not reported", more)
+	}
 	if f.Header == nil && len(f.Blocks) == 0 {
 		if p.unread == 0 && len(f.Directives) == 0 {
 			return nil, &ParseError{File: name, Msg: "empty: no site control file content"}
@@ -304,7 +312,7 @@ func (p *parser) line(n int, l string) {
 		p.stack = append(p.stack, b)
 	case strings.HasPrefix(kw, "END_"):
 		ek := kw[len("END_"):]
-		if rest != "" {
+		if rest != "" || !isKeyword(ek) {
 			p.warn(n, "malformed block end %q", clip(l))
 			return
 		}

@@ -226,6 +226,7 @@ func TestTolerant(t *testing.T) {
 		{"unknown line kept out", "BEGIN_A\n<x>\nhello world!\nEND_A\nBEGIN_B\nEND_B\n", []string{`t.ct0:3: unexpected line "hello world!"`}, nil},
 		{"value outside", "<x>\nBEGIN_A\nEND_A\n", []string{"t.ct0:1: value outside any block"}, nil},
 		{"stray end", "END_Q\nBEGIN_A\nEND_A\n", []string{"t.ct0:1: END_Q without BEGIN_Q"}, nil},
+		{"control characters are quoted", "BEGIN_A\nEND_\x1b[31m\nEND_A\n", []string{`t.ct0:2: malformed block end "END_\x1b[31m"`}, nil},
 		{"mismatched end", "BEGIN_A\nEND_B\nEND_A\n", []string{"t.ct0:2: END_B does not close BEGIN_A (line 1)"}, nil},
 		{"inner block not closed", "BEGIN_A\nBEGIN_PROPERTY_LIST\n<L>\nEND_A\nBEGIN_B\nEND_B\n", []string{"t.ct0:2: BEGIN_PROPERTY_LIST is not closed before END_A (line 4)"},
 			func(t *testing.T, f *File) {
@@ -287,7 +288,7 @@ func TestWarningsCapped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(f.Warnings) != MaxWarnings || f.Warnings[MaxWarnings-1].Msg != "further unreadable lines are not reported" {
+	if len(f.Warnings) != MaxWarnings || f.Unreadable != 500 || f.Warnings[MaxWarnings-1].Msg != "401 further unreadable lines are not reported" {
 		t.Errorf("%d warnings, last %v", len(f.Warnings), f.Warnings[len(f.Warnings)-1])
 	}
 }
@@ -361,6 +362,9 @@ func FuzzParseSiteControl(f *testing.F) {
 		for _, w := range file.Warnings {
 			if w.Line < 1 {
 				t.Fatalf("warning without a line: %v", w)
+			}
+			if strings.ContainsFunc(w.Error(), func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+				t.Fatalf("raw control character in a warning: %q", w.Error())
 			}
 		}
 		for _, c := range file.Components() {
