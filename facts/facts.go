@@ -238,8 +238,15 @@ type SUPRole struct {
 
 // PortCheck is one reachability test of a TCP port.
 type PortCheck struct {
-	Port      int         `json:"port"`
+	Port int `json:"port"`
+	// Reachable is whether the port answers: for the network probe, an
+	// HTTP response or a completed TLS handshake came back (a port that
+	// only accepts the TCP connection does not answer).
 	Reachable *Fact[bool] `json:"reachable"`
+	// Accepts is whether the TCP handshake completes (the network probe
+	// records it beside Reachable; the kernel accepts for any listener,
+	// so it says nothing of the service).
+	Accepts *Fact[bool] `json:"accepts,omitempty"`
 	// From names where the test was made from: "site server" for WCM.log's
 	// connections (WCM runs on the site server); empty for the network
 	// probe, which tests from the machine supaudit runs on.

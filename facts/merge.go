@@ -136,6 +136,7 @@ func MergeServer(a *Server, b Server) {
 		for i := range a.Ports {
 			if a.Ports[i].Port == p.Port && a.Ports[i].From == p.From {
 				a.Ports[i].Reachable = MergeFact(a.Ports[i].Reachable, p.Reachable, nil)
+				a.Ports[i].Accepts = MergeFact(a.Ports[i].Accepts, p.Accepts, nil)
 				found = true
 				break
 			}

@@ -95,3 +95,55 @@ func TestScanInventoryWithBundle(t *testing.T) {
 		t.Errorf("collectors = %v", names)
 	}
 }
+
+// TestScanAcceptOnlyPorts: a SUP whose ports complete the TCP handshake
+// but never answer HTTP or TLS does not "answer" (SUP-04 passed with
+// "answers on port …" before); the snapshot says the ports accept but do
+// not answer.
+func TestScanAcceptOnlyPorts(t *testing.T) {
+	hole := func() int {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { l.Close() })
+		go func() {
+			for {
+				c, err := l.Accept()
+				if err != nil {
+					return
+				}
+				t.Cleanup(func() { c.Close() })
+			}
+		}()
+		return l.Addr().(*net.TCPAddr).Port
+	}
+	h1, h2 := hole(), hole()
+	old := probeResolver
+	probeResolver = probe.StaticResolver{"sup01.corp.contoso.com": {"127.0.0.1"}}
+	t.Cleanup(func() { probeResolver = old })
+	dir := t.TempDir()
+	inv := filepath.Join(dir, "sites.yaml")
+	if err := os.WriteFile(inv, []byte(fmt.Sprintf("sites:\n  - code: ABC\n    sups:\n      - fqdn: SUP01.corp.contoso.com\n        role: intranet\n        ports: {http: %d, https: %d}\n", h1, h2)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	snapFile := filepath.Join(dir, "site.json")
+	_, out, errOut := runCLI(t, "scan", "--inventory", inv, "--quiet", "--snapshot", snapFile, "--format", "json", "--request-timeout", "300ms", "--tls-timeout", "300ms")
+	if strings.Contains(out, "answers on port") {
+		t.Errorf("a port that only accepts is said to answer:\n%s\nstderr: %s", out, errOut)
+	}
+	doc, err := facts.LoadFile(snapFile, facts.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range doc.Snapshot.Servers {
+		for _, p := range s.Ports {
+			if v, ok := p.Reachable.Get(); !ok || v {
+				t.Errorf("%s port %d reachable = %+v, want false", s.FQDN, p.Port, p.Reachable)
+			}
+			if v, ok := p.Accepts.Get(); !ok || !v {
+				t.Errorf("%s port %d accepts = %+v, want true", s.FQDN, p.Port, p.Accepts)
+			}
+		}
+	}
+}

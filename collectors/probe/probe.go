@@ -336,8 +336,12 @@ func (h *hostProbe) prov(source string) facts.Provenance {
 // pairResult is what was seen on one candidate pair.
 type pairResult struct {
 	pair        PortPair
-	httpOpen    *facts.Fact[bool]
+	httpOpen    *facts.Fact[bool] // the TCP handshake completes
 	httpsOpen   *facts.Fact[bool]
+	httpAnswer  *facts.Fact[bool] // an HTTP response came back
+	httpsAnswer *facts.Fact[bool] // a TLS handshake completed
+	httpURL     string            // the first URL that got a response, or was tried
+	tlsDone     bool
 	wsusURL     string // the URL that showed WSUS answers, "" if none
 	httpStatus  map[string]int
 	httpsStatus map[string]int
@@ -393,10 +397,11 @@ func (h *hostProbe) run(parent context.Context) facts.Server {
 		for _, pf := range []struct {
 			port int
 			f    *facts.Fact[bool]
-		}{{r.pair.HTTP, r.httpOpen}, {r.pair.HTTPS, r.httpsOpen}} {
+			tcp  *facts.Fact[bool]
+		}{{r.pair.HTTP, r.httpAnswer, r.httpOpen}, {r.pair.HTTPS, r.httpsAnswer, r.httpsOpen}} {
 			if pf.f != nil && !seen[pf.port] {
 				seen[pf.port] = true
-				srv.Ports = append(srv.Ports, facts.PortCheck{Port: pf.port, Reachable: pf.f})
+				srv.Ports = append(srv.Ports, facts.PortCheck{Port: pf.port, Reachable: pf.f, Accepts: pf.tcp})
 			}
 		}
 	}
@@ -525,15 +530,17 @@ func (h *hostProbe) probePair(ctx context.Context, p PortPair) *pairResult {
 		if !isTrue(r.httpsOpen) {
 			return
 		}
-		r.cert = h.handshake(ctx, p.HTTPS)
+		r.cert, r.tlsDone = h.handshake(ctx, p.HTTPS)
 	}()
 	wg.Wait()
+	r.httpAnswer = h.answered(ctx, r.httpOpen, len(r.httpStatus) > 0, r.httpURL, "no HTTP response")
+	r.httpsAnswer = h.answered(ctx, r.httpsOpen, r.tlsDone, tlsURL(h.t.FQDN, p.HTTPS), "no TLS handshake")
 	// A 403 over HTTP is ambiguous (most WSUS URLs answer 403 to a plain
 	// GET): ask the same service over HTTPS to tell "SSL required" apart.
 	if r.cert != nil && r.cert.Value != nil {
 		for _, s := range SSLServices {
 			if r.httpStatus[s.Path] == http.StatusForbidden {
-				if st, _, err := h.get(ctx, client, httpsURL(h.t.FQDN, p.HTTPS, s.Path)); err == nil {
+				if st, _, _, err := h.get(ctx, client, httpsURL(h.t.FQDN, p.HTTPS, s.Path)); err == nil {
 					r.httpsStatus[s.Path] = st
 				}
 			}
@@ -545,6 +552,23 @@ func (h *hostProbe) probePair(ctx context.Context, p PortPair) *pairResult {
 func isTrue(f *facts.Fact[bool]) bool {
 	v, ok := f.Get()
 	return ok && v
+}
+
+// answered is the "port answers" fact: true only after an HTTP response
+// (or a completed TLS handshake), at the URL that showed it. A port that
+// accepts the TCP connection (the kernel does that for any listener) but
+// does not answer is false, at the URL tried, beside its "accepts" fact;
+// a port that does not accept keeps the connect fact.
+func (h *hostProbe) answered(ctx context.Context, tcp *facts.Fact[bool], ok bool, src, what string) *facts.Fact[bool] {
+	switch {
+	case !isTrue(tcp):
+		return tcp
+	case ok:
+		return facts.Known(true, h.prov(src))
+	case ctx.Err() != nil:
+		return facts.UnknownFact[bool]("the port accepts connections, but the probe stopped before it answered: "+ctx.Err().Error(), h.prov(src))
+	}
+	return facts.Known(false, h.prov(src))
 }
 
 // connect reports whether a TCP connection to port opens within the
@@ -599,25 +623,39 @@ func (h *hostProbe) client() *http.Client {
 }
 
 // get fetches url and returns its status and at most MaxBody bytes of the
-// body.
-func (h *hostProbe) get(ctx context.Context, client *http.Client, url string) (int, []byte, error) {
+// body, all within one request timeout. A body cut short (the connection
+// closed early, or the timeout hit while reading it) is returned as far as
+// it came with truncated set, and err, for a stall, errBodyStalled.
+func (h *hostProbe) get(ctx context.Context, client *http.Client, url string) (status int, body []byte, truncated bool, err error) {
 	rctx, cancel := context.WithTimeout(ctx, h.opts.RequestTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(rctx, http.MethodGet, url, nil)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, false, err
 	}
 	req.Header.Set("User-Agent", "supaudit-probe (read-only)")
 	resp, err := client.Do(req)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, false, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, h.opts.MaxBody))
-	if err != nil && len(body) == 0 {
-		return resp.StatusCode, nil, nil
+	body, rerr := io.ReadAll(io.LimitReader(resp.Body, h.opts.MaxBody))
+	switch {
+	case rerr == nil:
+		return resp.StatusCode, body, false, nil
+	case rctx.Err() != nil || isTimeout(rerr):
+		return resp.StatusCode, body, true, fmt.Errorf("%w after %d bytes (request timeout %s)", errBodyStalled, len(body), h.opts.RequestTimeout)
 	}
-	return resp.StatusCode, body, nil
+	return resp.StatusCode, body, true, nil
+}
+
+// errBodyStalled is get's error for a response whose body stopped coming
+// within the request timeout.
+var errBodyStalled = errors.New("the response body stalled")
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // httpPaths asks the HTTP port for the WSUS paths. After the first request
@@ -633,14 +671,30 @@ func (h *hostProbe) httpPaths(ctx context.Context, client *http.Client, r *pairR
 			return
 		}
 		u := httpURL(h.t.FQDN, r.pair.HTTP, p)
-		st, body, err := h.get(ctx, client, u)
+		if r.httpURL == "" {
+			r.httpURL = u
+		}
+		st, body, truncated, err := h.get(ctx, client, u)
+		if st != 0 {
+			if len(r.httpStatus) == 0 {
+				r.httpURL = u
+			}
+			r.httpStatus[p] = st
+		}
 		if err != nil {
+			// No answer, or a body that stalled: give the port up, so a
+			// port that stops answering costs one request timeout.
 			if ctx.Err() == nil {
-				h.errorf("%s: %v", u, err)
+				h.errorf("%s: %v; the other paths on this port are not asked", u, err)
 			}
 			return
 		}
-		r.httpStatus[p] = st
+		if truncated {
+			// A body cut short is not evidence (a cut cabinet file still
+			// starts with MSCF); the status is kept.
+			h.errorf("%s: the response body was cut short after %d bytes (the connection closed); it is not used as evidence", u, len(body))
+			continue
+		}
 		if st == http.StatusForbidden {
 			r.httpBody[p] = body
 		}
@@ -665,13 +719,13 @@ func isWSUS(path string, body []byte) bool {
 // handshake does a TLS handshake on port and records the server
 // certificate, whether its chain verifies to the roots, the protocol and
 // the cipher suite.
-func (h *hostProbe) handshake(ctx context.Context, port int) *facts.Fact[facts.Certificate] {
+func (h *hostProbe) handshake(ctx context.Context, port int) (*facts.Fact[facts.Certificate], bool) {
 	src := tlsURL(h.t.FQDN, port)
 	tctx, cancel := context.WithTimeout(ctx, h.opts.ConnectTimeout+h.opts.TLSTimeout)
 	defer cancel()
 	raw, err := h.opts.Dial(tctx, "tcp", net.JoinHostPort(h.addr, strconv.Itoa(port)))
 	if err != nil {
-		return facts.UnknownFact[facts.Certificate]("connect for the TLS handshake failed: "+err.Error(), h.prov(src))
+		return facts.UnknownFact[facts.Certificate]("connect for the TLS handshake failed: "+err.Error(), h.prov(src)), false
 	}
 	defer raw.Close()
 	hctx, hcancel := context.WithTimeout(ctx, h.opts.TLSTimeout)
@@ -681,11 +735,11 @@ func (h *hostProbe) handshake(ctx context.Context, port int) *facts.Fact[facts.C
 	conn := tls.Client(raw, &tls.Config{InsecureSkipVerify: true, ServerName: h.t.ClientName(), MinVersion: tls.VersionTLS10})
 	if err := conn.HandshakeContext(hctx); err != nil {
 		h.errorf("%s: TLS handshake: %v", src, err)
-		return facts.UnknownFact[facts.Certificate]("TLS handshake failed: "+err.Error(), h.prov(src))
+		return facts.UnknownFact[facts.Certificate]("TLS handshake failed: "+err.Error(), h.prov(src)), false
 	}
 	st := conn.ConnectionState()
 	if len(st.PeerCertificates) == 0 {
-		return facts.UnknownFact[facts.Certificate]("the server sent no certificate", h.prov(src))
+		return facts.UnknownFact[facts.Certificate]("the server sent no certificate", h.prov(src)), true
 	}
 	leaf := st.PeerCertificates[0]
 	inter := x509.NewCertPool()
@@ -713,7 +767,7 @@ func (h *hostProbe) handshake(ctx context.Context, port int) *facts.Fact[facts.C
 		Trusted:    &trusted,
 	}
 	h.tlsInfo(src, st, leaf, trusted)
-	return facts.Known(cert, h.prov(src))
+	return facts.Known(cert, h.prov(src)), true
 }
 
 // TLSInfo is what a handshake showed beyond the certificate fact: the

@@ -148,8 +148,20 @@ func TestProbeHosts(t *testing.T) {
 					t.Errorf("port %d: reachability unknown: %s", p.Port, p.Reachable.Unknown)
 				}
 				got[p.Port] = v
-				if p.Reachable.Provenance.Source != "tcp://"+net.JoinHostPort(tc.target.FQDN, strconv.Itoa(p.Port)) || p.Reachable.Provenance.Collector != CollectorName {
+				// Answering is shown by a URL (an HTTP response) or a TLS
+				// handshake; refusing by the TCP connect.
+				hp := net.JoinHostPort(tc.target.FQDN, strconv.Itoa(p.Port))
+				src := p.Reachable.Provenance.Source
+				switch {
+				case p.Reachable.Provenance.Collector != CollectorName:
 					t.Errorf("port %d: provenance %+v", p.Port, p.Reachable.Provenance)
+				case v && src != "http://"+hp+PathWuident && src != "tls://"+hp:
+					t.Errorf("port %d answers, shown by %q", p.Port, src)
+				case !v && src != "tcp://"+hp:
+					t.Errorf("port %d does not answer, shown by %q", p.Port, src)
+				}
+				if a, ok := p.Accepts.Get(); !ok || a != v || p.Accepts.Provenance.Source != "tcp://"+hp {
+					t.Errorf("port %d accepts = %+v, want %v from tcp://", p.Port, p.Accepts, v)
 				}
 			}
 			if len(got) != len(tc.reachable) {
@@ -236,7 +248,9 @@ func blackHole(t testing.TB) int {
 }
 
 // TestSilentServer: a server that accepts and never answers costs one
-// request timeout per port, and the facts say only that the port is open.
+// request timeout per port, and the facts say that the port accepts
+// connections but does not answer (before, it was taken as answering and
+// SUP-04 passed: "answers on port 8530, 8531").
 func TestSilentServer(t *testing.T) {
 	hole := blackHole(t)
 	hole2 := blackHole(t)
@@ -249,8 +263,16 @@ func TestSilentServer(t *testing.T) {
 		t.Fatal("the probe did not give up on its own")
 	}
 	s := res.Servers[0]
-	if len(s.Ports) != 2 || !isTrue(s.Ports[0].Reachable) || !isTrue(s.Ports[1].Reachable) {
-		t.Errorf("ports = %+v, want both reachable", s.Ports)
+	if len(s.Ports) != 2 {
+		t.Fatalf("ports = %+v", s.Ports)
+	}
+	for _, p := range s.Ports {
+		if v, ok := p.Reachable.Get(); !ok || v || !isTrue(p.Accepts) {
+			t.Errorf("port %d: reachable %+v, accepts %+v: want not answering, accepting", p.Port, p.Reachable, p.Accepts)
+		}
+	}
+	if src := s.Ports[1].Reachable.Provenance.Source; !strings.HasPrefix(src, "tls://") {
+		t.Errorf("SSL port not answering shown by %q, want the TLS handshake", src)
 	}
 	if s.WSUS != nil {
 		t.Errorf("wsus = %+v, want nothing", s.WSUS)
@@ -394,5 +416,66 @@ func TestHostDeadline(t *testing.T) {
 	}
 	if c := res.Servers[0].WSUS; c != nil && c.Certificate != nil && c.Certificate.Value != nil {
 		t.Errorf("certificate from a silent server: %+v", c.Certificate)
+	}
+}
+
+// TestStalledAndTruncatedBodies: a body that stops coming costs one
+// request timeout for the port (before: one per WSUS path, seven), and a
+// body cut short is not taken as evidence (a cut cabinet file still
+// starts with MSCF) and is reported as cut.
+func TestStalledAndTruncatedBodies(t *testing.T) {
+	stall := make(chan struct{})
+	defer close(stall)
+	var stalledRequests atomic.Int64
+	stalled := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		stalledRequests.Add(1)
+		w.Header().Set("Content-Length", "100000")
+		w.WriteHeader(http.StatusOK)
+		w.Write([]byte("MSCF"))
+		w.(http.Flusher).Flush()
+		select {
+		case <-stall:
+		case <-r.Context().Done():
+		}
+	}))
+	defer stalled.Close()
+	cut := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100000")
+		w.WriteHeader(http.StatusOK)
+		w.Write([]byte("MSCF and no more"))
+		w.(http.Flusher).Flush()
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	}))
+	defer cut.Close()
+	const reqTO = 500 * time.Millisecond
+	opts := Options{Resolver: loopback, ConnectTimeout: time.Second, TLSTimeout: 300 * time.Millisecond, RequestTimeout: reqTO, HostTimeout: 20 * time.Second}
+
+	start := time.Now()
+	res := Run(context.Background(), []Target{{FQDN: "sup01.corp.example", Pairs: []PortPair{{port(t, stalled.URL), closedPort(t)}}}}, opts)
+	if took := time.Since(start); took > 3*reqTO {
+		t.Errorf("a stalled body took %v, want about one request timeout (%v)", took, reqTO)
+	}
+	if n := stalledRequests.Load(); n != 1 {
+		t.Errorf("%d requests to the stalling port, want 1", n)
+	}
+	if s := res.Servers[0]; s.WSUS != nil && s.WSUS.Port != nil {
+		t.Errorf("wsus.port = %+v from a body that never completed", s.WSUS.Port)
+	}
+	if errs := strings.Join(res.Run.Errors, "\n"); !strings.Contains(errs, "the response body stalled after 4 bytes (request timeout 500ms)") {
+		t.Errorf("errors %q do not say the body stalled", errs)
+	}
+	if p := res.Servers[0].Ports[0]; !isTrue(p.Reachable) {
+		t.Errorf("port %d sent a status line: it answers; got %+v", p.Port, p.Reachable)
+	}
+
+	res = Run(context.Background(), []Target{{FQDN: "sup01.corp.example", Pairs: []PortPair{{port(t, cut.URL), closedPort(t)}}}}, opts)
+	if s := res.Servers[0]; s.WSUS != nil && s.WSUS.Port != nil {
+		t.Errorf("wsus.port = %+v from a truncated body", s.WSUS.Port)
+	}
+	if errs := strings.Join(res.Run.Errors, "\n"); !strings.Contains(errs, "the response body was cut short after 16 bytes") || !strings.Contains(errs, "not used as evidence") {
+		t.Errorf("errors %q do not say the body was cut short", errs)
 	}
 }
