@@ -22,15 +22,21 @@ type Post struct {
 	kept    []report.SnapshotResults
 	// dropEvidence is set for a database history store.
 	dropEvidence bool
+	// store and rec record the run while it is judged (a database
+	// store); recErr is the first error of rec.Snapshot.
+	store  history.Store
+	rec    history.Recorder
+	recErr error
 }
 
 // NewPost loads the waivers file (none when empty) for a run at time at;
 // historyDir, when set, is where Record keeps the run.
 func NewPost(ctx context.Context, waiverFile, historyDir string, at time.Time) (*Post, error) {
 	p := &Post{at: at, history: historyDir, file: waiverFile}
+	var kind history.Kind
 	if historyDir != "" {
-		kind, _, err := history.Classify(historyDir)
-		if err != nil {
+		var err error
+		if kind, _, err = history.Classify(historyDir); err != nil {
 			return nil, err
 		}
 		p.dropEvidence = kind != history.KindDir
@@ -42,6 +48,22 @@ func NewPost(ctx context.Context, waiverFile, historyDir string, at time.Time) (
 		}
 		p.waivers = ws
 		p.outcome = waivers.NewOutcome(len(ws))
+	}
+	if p.dropEvidence {
+		// A database is opened (and migrated) before the judging, so that
+		// a store that cannot be used is refused up front, and the run is
+		// written while it is judged.
+		st, err := history.Open(ctx, historyDir)
+		if err != nil {
+			return nil, err
+		}
+		if sq, ok := st.(*history.SQL); ok {
+			if p.rec, err = sq.Begin(ctx, at); err != nil {
+				st.Close()
+				return nil, err
+			}
+		}
+		p.store = st
 	}
 	return p, nil
 }
@@ -57,7 +79,12 @@ func (p *Post) Apply(s report.SnapshotResults) report.SnapshotResults {
 func (p *Post) Wrap(emit Emit) Emit {
 	return func(s report.SnapshotResults) error {
 		s = p.Apply(s)
-		if p.history != "" {
+		switch {
+		case p.rec != nil:
+			if err := p.rec.Snapshot(p.keep(s)); err != nil && p.recErr == nil {
+				p.recErr = err
+			}
+		case p.history != "":
 			p.kept = append(p.kept, p.keep(s))
 		}
 		return emit(s)
@@ -104,12 +131,6 @@ func (p *Post) Record(ctx context.Context, h report.Header, tr report.Trailer) (
 	if p.history == "" {
 		return "", nil
 	}
-	r := report.New(h.Tool, h.GeneratedAt, h.FailOn, p.kept, tr.ErrorStrings())
-	st, err := history.Open(ctx, p.history)
-	if err != nil {
-		return "", err
-	}
-	defer st.Close()
 	ws := make([]report.WaiverRecord, len(p.waivers))
 	for i, w := range p.waivers {
 		ws[i] = report.WaiverRecord{Step: w.Step, Subject: w.Subject, Snapshot: w.Snapshot, Reason: w.Reason,
@@ -118,6 +139,26 @@ func (p *Post) Record(ctx context.Context, h report.Header, tr report.Trailer) (
 			ws[i].Used = p.outcome.Used[i]
 		}
 	}
+	if p.rec != nil {
+		defer p.store.Close()
+		if p.recErr != nil {
+			return "", p.recErr
+		}
+		id, err := p.rec.Finish(ctx, h, tr, ws)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%s (run %s)", history.Describe(p.history), id), nil
+	}
+	st := p.store
+	if st == nil {
+		var err error
+		if st, err = history.Open(ctx, p.history); err != nil {
+			return "", err
+		}
+	}
+	defer st.Close()
+	r := report.New(h.Tool, h.GeneratedAt, h.FailOn, p.kept, tr.ErrorStrings())
 	id, err := st.Record(ctx, r, ws)
 	if err != nil {
 		return "", err

@@ -203,7 +203,12 @@ func TestConcurrentRecord(t *testing.T) {
 					defer s.Close()
 					r := *base
 					r.GeneratedAt = base.GeneratedAt.Add(time.Duration(i) * time.Hour)
-					_, errs[i] = s.Record(ctx, &r, testWaivers)
+					if i%2 == 0 {
+						_, errs[i] = s.Record(ctx, &r, testWaivers)
+						return
+					}
+					// The others stream, as check --history FILE.db does.
+					_, errs[i] = stream(ctx, s.(*SQL), &r, testWaivers)
 				}()
 			}
 			wg.Wait()
@@ -223,7 +228,7 @@ func TestConcurrentRecord(t *testing.T) {
 			for _, c := range []struct {
 				table string
 				want  int
-			}{{"runs", n}, {"snapshots", n * len(base.Snapshots)}, {"results", n * per}, {"waivers", n * len(testWaivers)}, {"schema_migrations", 1}} {
+			}{{"runs", n}, {"snapshots", n * len(base.Snapshots)}, {"results", n * per}, {"waivers", n * len(testWaivers)}, {"schema_migrations", SchemaVersion()}} {
 				var got int
 				if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+c.table).Scan(&got); err != nil {
 					t.Fatal(err)
@@ -360,5 +365,104 @@ func TestImport(t *testing.T) {
 		if a.ID != b.ID || a.Sites != b.Sites || a.Ready != b.Ready || a.Summary.String() != b.Summary.String() {
 			t.Errorf("run %d: dir %+v, db %+v", i, a, b)
 		}
+	}
+}
+
+// stream records r through a Recorder.
+func stream(ctx context.Context, s *SQL, r *report.Report, ws []report.WaiverRecord) (string, error) {
+	rec, err := s.Begin(ctx, r.GeneratedAt)
+	if err != nil {
+		return "", err
+	}
+	for _, snap := range r.Snapshots {
+		if err := rec.Snapshot(snap); err != nil {
+			return "", err
+		}
+	}
+	var errs []report.InputError
+	for _, e := range r.Errors {
+		errs = append(errs, report.InputError{Message: e})
+	}
+	return rec.Finish(ctx, report.Header{Tool: r.Tool, GeneratedAt: r.GeneratedAt, FailOn: r.FailOn},
+		report.Trailer{Errors: errs, Failed: r.Failed}, ws)
+}
+
+// TestRecorder: a streamed run reads back like one recorded whole, is
+// invisible until Finish, and an abandoned one is deleted after StaleAfter.
+func TestRecorder(t *testing.T) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			spec := filepath.Join(t.TempDir(), "history.db")
+			if engine == "postgres" {
+				spec = pgtest.DSN(t)
+			}
+			st, err := Open(ctx, spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			s := st.(*SQL)
+			clock := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+			s.Now = func() time.Time { return clock }
+			run := loadRun(t, "run2.json")
+			for k, failOn := range []results.Status{results.Fail, results.Unknown} {
+				r := *run
+				r.FailOn = failOn
+				r.GeneratedAt = run.GeneratedAt.AddDate(0, 0, k)
+				if _, err := s.Record(ctx, &r, testWaivers); err != nil {
+					t.Fatal(err)
+				}
+				whole, err := s.Load(ctx, Query{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				// An abandoned run: begun, one snapshot, never finished.
+				rec, err := s.Begin(ctx, r.GeneratedAt.Add(time.Hour))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := rec.Snapshot(r.Snapshots[0]); err != nil {
+					t.Fatal(err)
+				}
+				r.GeneratedAt = r.GeneratedAt.Add(2 * time.Hour)
+				if _, err := stream(ctx, s, &r, testWaivers); err != nil {
+					t.Fatal(err)
+				}
+				h, err := s.Load(ctx, Query{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				a, b := whole.Runs[len(whole.Runs)-1], h.Runs[len(h.Runs)-1]
+				if b.Sites != a.Sites || b.Ready != a.Ready || b.Summary.String() != a.Summary.String() || b.FailOn != failOn {
+					t.Errorf("--fail-on %s: streamed %+v, whole %+v", failOn, b, a)
+				}
+				if len(h.Runs) != len(whole.Runs)+1 {
+					t.Errorf("--fail-on %s: %d runs, want %d (the abandoned run is not shown)", failOn, len(h.Runs), len(whole.Runs)+1)
+				}
+				if len(h.Waivers) != len(testWaivers) || len(h.Latest.Snapshots) != len(r.Snapshots) {
+					t.Errorf("streamed run: %d waivers, %d snapshots", len(h.Waivers), len(h.Latest.Snapshots))
+				}
+				var snaps int
+				if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM runs WHERE complete = 0").Scan(&snaps); err != nil || snaps == 0 {
+					t.Fatalf("incomplete runs: %d, %v", snaps, err)
+				}
+				rec.Finish(ctx, report.Header{}, report.Trailer{}, nil) // let its writer end
+				s.DB().ExecContext(ctx, "UPDATE runs SET complete = 0 WHERE id = ?", rec.(*sqlRecorder).id)
+			}
+			// A day later the next Begin deletes the abandoned runs.
+			clock = clock.Add(StaleAfter + time.Minute)
+			rec, err := s.Begin(ctx, clock)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var n int
+			if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM runs WHERE complete = 0").Scan(&n); err != nil || n != 1 {
+				t.Errorf("after StaleAfter: %d incomplete runs (%v), want 1 (the new one)", n, err)
+			}
+			if _, err := rec.Finish(ctx, report.Header{FailOn: results.Fail}, report.Trailer{}, nil); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }

@@ -142,22 +142,39 @@ func (s *SQL) recordID(ctx context.Context, id string, run *report.Report, ws []
 		string(errs)); err != nil {
 		return s.wrap(err)
 	}
-	snaps := newBatch(tx, s.d, `INSERT INTO snapshots (run_id, ord, id, site, file, ready, n_fail, n_unknown, n_warn, n_manual,
- n_not_applicable, n_pass, n_waived) VALUES `, 13)
-	res := newBatch(tx, s.d, `INSERT INTO results (run_id, snap_ord, ord, step, title, status, severity, subject, message,
- remediation, more_information, waiver) VALUES `, 12)
-	for i, snap := range run.Snapshots {
-		ss := results.Summarize(snap.Results)
-		if err := snaps.add(ctx, id, i, snap.ID, report.SiteCode(snap), snap.File, boolInt(ss.Ready(failOn)),
-			ss[results.Fail], ss[results.Unknown], ss[results.Warn], ss[results.Manual], ss[results.NotApplicable],
-			ss[results.Pass], ss[results.Waived]); err != nil {
-			return s.wrap(err)
-		}
-	}
-	if err := snaps.flush(ctx); err != nil {
+	if err := insertSnapshots(ctx, tx, s.d, id, 0, run.Snapshots, failOn); err != nil {
 		return s.wrap(err)
 	}
-	for i, snap := range run.Snapshots {
+	if err := insertWaivers(ctx, tx, s.d, id, ws); err != nil {
+		return s.wrap(err)
+	}
+	return s.wrap(tx.Commit())
+}
+
+// insertSnapshots writes snaps (numbered from first) and their results.
+// Each site's ready flag is set for failOn; with failOn "" it is left 0
+// for the Recorder's Finish to set.
+func insertSnapshots(ctx context.Context, tx *sql.Tx, d dialect, id string, first int, snaps []report.SnapshotResults, failOn results.Status) error {
+	sb := newBatch(tx, d, `INSERT INTO snapshots (run_id, ord, id, site, file, ready, n_fail, n_unknown, n_warn, n_manual,
+ n_not_applicable, n_pass, n_waived) VALUES `, 13)
+	rb := newBatch(tx, d, `INSERT INTO results (run_id, snap_ord, ord, step, title, status, severity, subject, message,
+ remediation, more_information, waiver) VALUES `, 12)
+	for i, snap := range snaps {
+		ss := results.Summarize(snap.Results)
+		ready := 0
+		if failOn != "" {
+			ready = boolInt(ss.Ready(failOn))
+		}
+		if err := sb.add(ctx, id, first+i, snap.ID, report.SiteCode(snap), snap.File, ready,
+			ss[results.Fail], ss[results.Unknown], ss[results.Warn], ss[results.Manual], ss[results.NotApplicable],
+			ss[results.Pass], ss[results.Waived]); err != nil {
+			return err
+		}
+	}
+	if err := sb.flush(ctx); err != nil {
+		return err
+	}
+	for i, snap := range snaps {
 		for j, r := range snap.Results {
 			rem, _ := json.Marshal(orEmpty(r.Remediation))
 			w := ""
@@ -165,25 +182,24 @@ func (s *SQL) recordID(ctx context.Context, id string, run *report.Report, ws []
 				b, _ := json.Marshal(r.Waiver)
 				w = string(b)
 			}
-			if err := res.add(ctx, id, i, j, r.Step, r.Title, string(r.Status), r.Severity, r.Subject, r.Message,
+			if err := rb.add(ctx, id, first+i, j, r.Step, r.Title, string(r.Status), r.Severity, r.Subject, r.Message,
 				string(rem), r.MoreInformation, w); err != nil {
-				return s.wrap(err)
+				return err
 			}
 		}
 	}
-	if err := res.flush(ctx); err != nil {
-		return s.wrap(err)
-	}
-	wb := newBatch(tx, s.d, `INSERT INTO waivers (run_id, ord, step, subject, snapshot, reason, approved_by, expires, used) VALUES `, 9)
+	return rb.flush(ctx)
+}
+
+// insertWaivers writes a run's waiver register.
+func insertWaivers(ctx context.Context, tx *sql.Tx, d dialect, id string, ws []report.WaiverRecord) error {
+	wb := newBatch(tx, d, `INSERT INTO waivers (run_id, ord, step, subject, snapshot, reason, approved_by, expires, used) VALUES `, 9)
 	for i, w := range ws {
 		if err := wb.add(ctx, id, i, w.Step, w.Subject, w.Snapshot, w.Reason, w.ApprovedBy, w.Expires, w.Used); err != nil {
-			return s.wrap(err)
+			return err
 		}
 	}
-	if err := wb.flush(ctx); err != nil {
-		return s.wrap(err)
-	}
-	return s.wrap(tx.Commit())
+	return wb.flush(ctx)
 }
 
 // batch collects rows into multi-row INSERTs of batchRows rows.
@@ -294,7 +310,7 @@ func (s *SQL) Load(ctx context.Context, q Query) (*report.History, error) {
 	if !q.Since.IsZero() {
 		since = unixMilli(q.Since)
 	}
-	rows, err := s.db.QueryContext(ctx, s.d.bind(`SELECT `+runCols+` FROM runs WHERE generated_at >= ?
+	rows, err := s.db.QueryContext(ctx, s.d.bind(`SELECT `+runCols+` FROM runs WHERE complete = 1 AND generated_at >= ?
  ORDER BY generated_at DESC, id DESC LIMIT ?`), since, q.maxRuns())
 	if err != nil {
 		return nil, s.wrap(err)
