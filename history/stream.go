@@ -25,8 +25,9 @@ type Recorder interface {
 // before Finish) must be before Begin deletes it.
 const StaleAfter = 24 * time.Hour
 
-// streamBatch is how many snapshots one background transaction writes.
-const streamBatch = 50
+// streamBatch is how many snapshots one background transaction writes
+// (about 1,600 results).
+const streamBatch = 100
 
 // Begin starts recording a run generated at at.
 func (s *SQL) Begin(ctx context.Context, at time.Time) (Recorder, error) {
@@ -105,8 +106,8 @@ func (r *sqlRecorder) write() {
 	}
 	for s := range r.ch {
 		batch = append(batch, s)
-		// Write a full batch, or what is there when the judging pauses.
-		if len(batch) >= streamBatch || len(r.ch) == 0 {
+		// Full batches only: each transaction prepares its statements.
+		if len(batch) >= streamBatch {
 			if err := flush(); err != nil {
 				r.err = r.s.wrap(err)
 				return
