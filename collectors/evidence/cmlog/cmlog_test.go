@@ -293,9 +293,16 @@ func FuzzParseLog(f *testing.F) {
 	check := func(t *testing.T, data []byte, maxEntry int) {
 		s := NewScanner(bytes.NewReader(data), "fuzz.log")
 		s.MaxEntrySize = maxEntry
+		// The borrowing scanner must return the same entries.
+		sb := NewScanner(bytes.NewReader(data), "fuzz.log")
+		sb.MaxEntrySize = maxEntry
+		sb.Borrow = true
 		last := 0
 		for s.Scan() {
 			e := s.Entry()
+			if !sb.Scan() || sb.Entry() != e {
+				t.Fatalf("Borrow: entry at line %d differs", e.Line)
+			}
 			if len(e.Text) > maxEntry {
 				t.Fatalf("entry text %d bytes exceeds cap %d", len(e.Text), maxEntry)
 			}
