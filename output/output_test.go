@@ -141,6 +141,17 @@ func TestWriteFileDevice(t *testing.T) {
 	if st, err := os.Stat("/dev/null"); err != nil || st.Mode()&os.ModeCharDevice == 0 {
 		t.Fatalf("/dev/null is no longer a device: %v %v", st.Mode(), err)
 	}
+	// /dev/stdout is written in place whatever it points to (a terminal, a
+	// pipe, or a regular file the shell redirected to), never replaced.
+	for _, p := range []string{"/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"} {
+		d, err := Prepare(p, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		if !d.Direct() || d.tmp != nil {
+			t.Errorf("%s is not written in place", p)
+		}
+	}
 }
 
 func TestPrepareRefuses(t *testing.T) {
