@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -69,6 +70,14 @@ func TestParseErrors(t *testing.T) {
 
 func FuzzParse(f *testing.F) {
 	f.Add([]byte("sites: [{code: ABC, sups: [{fqdn: a.example, role: intranet}]}]"))
+	// Over 1 MiB: many SUPs, and a long comment.
+	var big strings.Builder
+	big.WriteString("sites:\n  - code: ABC\n    sups:\n")
+	for i := 0; big.Len() < 1200000; i++ {
+		fmt.Fprintf(&big, "      - {fqdn: sup%d.corp.example, role: intranet, ports: {http: 8530, https: 8531}}\n", i)
+	}
+	f.Add([]byte(big.String()))
+	f.Add([]byte("# " + strings.Repeat("x", 1200000) + "\nsites: [{code: ABC, sups: []}]\n"))
 	f.Add([]byte("ca_file: x\nsites:\n  - code: A1B\n    sups: []\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		inv, err := Parse("fuzz.yaml", data)
