@@ -19,6 +19,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/hex"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -31,6 +32,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/supaudit/supaudit/collectors/evidence/certs"
 	"github.com/supaudit/supaudit/facts"
 	"github.com/supaudit/supaudit/internal/capread"
 	"github.com/supaudit/supaudit/internal/clock"
@@ -271,8 +273,8 @@ feed:
 }
 
 type poolEntry struct {
-	pool *x509.CertPool
-	err  error
+	certs []*x509.Certificate
+	err   error
 }
 
 type poolCache struct {
@@ -280,24 +282,25 @@ type poolCache struct {
 	m  map[string]*poolEntry
 }
 
-// get returns the roots for a CA file: nil (system roots) for "".
-func (c *poolCache) get(file string) (*x509.CertPool, error) {
+// get returns the roots of a CA file: nil (the system roots) for "".
+func (c *poolCache) get(file string) ([]*x509.Certificate, error) {
 	if file == "" {
 		return nil, nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.m[file]; ok {
-		return e.pool, e.err
+		return e.certs, e.err
 	}
-	pool, err := LoadCAFile(file)
-	c.m[file] = &poolEntry{pool, err}
-	return pool, err
+	certs, err := LoadCAFile(file)
+	c.m[file] = &poolEntry{certs, err}
+	return certs, err
 }
 
 // LoadCAFile reads a PEM bundle of CA certificates (at most 16 MiB, a
-// regular file).
-func LoadCAFile(file string) (*x509.CertPool, error) {
+// regular file). A certificate that does not parse is an error naming
+// its place in the file.
+func LoadCAFile(file string) ([]*x509.Certificate, error) {
 	data, err := capread.File(file, 16<<20)
 	if errors.Is(err, capread.ErrTooLarge) {
 		return nil, fmt.Errorf("CA file %s: %w", file, err)
@@ -305,18 +308,33 @@ func LoadCAFile(file string) (*x509.CertPool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("CA file: %w", err)
 	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(data) {
+	var roots []*x509.Certificate
+	for n := 1; ; n++ {
+		var block *pem.Block
+		block, data = pem.Decode(data)
+		if block == nil {
+			break
+		}
+		if block.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("CA file %s: PEM block %d: %w", file, n, err)
+		}
+		roots = append(roots, c)
+	}
+	if len(roots) == 0 {
 		return nil, fmt.Errorf("CA file %s: no PEM certificate in it", file)
 	}
-	return pool, nil
+	return roots, nil
 }
 
 // hostProbe probes one host.
 type hostProbe struct {
 	opts  *Options
 	t     Target
-	roots *x509.CertPool
+	roots []*x509.Certificate // nil: the system roots
 	addr  string
 	mu    sync.Mutex
 	errs  []string
@@ -742,32 +760,51 @@ func (h *hostProbe) handshake(ctx context.Context, port int) (*facts.Fact[facts.
 		return facts.UnknownFact[facts.Certificate]("the server sent no certificate", h.prov(src)), true
 	}
 	leaf := st.PeerCertificates[0]
-	inter := x509.NewCertPool()
-	for _, c := range st.PeerCertificates[1:] {
-		inter.AddCert(c)
-	}
-	_, verr := leaf.Verify(x509.VerifyOptions{Roots: h.roots, Intermediates: inter, CurrentTime: h.opts.Now(), KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}})
-	trusted := verr == nil
-	// An expired certificate fails Verify for its dates, which SUP-10
-	// reports on its own; judge trust at a time inside the validity window.
-	var inv x509.CertificateInvalidError
-	if errors.As(verr, &inv) && inv.Reason == x509.Expired {
-		mid := leaf.NotBefore.Add(leaf.NotAfter.Sub(leaf.NotBefore) / 2)
-		_, verr2 := leaf.Verify(x509.VerifyOptions{Roots: h.roots, Intermediates: inter, CurrentTime: mid, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}})
-		trusted = verr2 == nil
-	}
+	chain, trusted := h.verify(leaf, st.PeerCertificates[1:])
 	sum := sha1.Sum(leaf.Raw) // #nosec G401 -- the Windows thumbprint is SHA-1 by definition.
 	cert := facts.Certificate{
-		Subject:    leaf.Subject.String(),
-		DNSNames:   leaf.DNSNames,
-		Issuer:     leaf.Issuer.String(),
-		NotBefore:  leaf.NotBefore.UTC(),
-		NotAfter:   leaf.NotAfter.UTC(),
-		Thumbprint: strings.ToUpper(hex.EncodeToString(sum[:])),
-		Trusted:    &trusted,
+		Subject:            leaf.Subject.String(),
+		DNSNames:           leaf.DNSNames,
+		Issuer:             leaf.Issuer.String(),
+		NotBefore:          leaf.NotBefore.UTC(),
+		NotAfter:           leaf.NotAfter.UTC(),
+		Thumbprint:         strings.ToUpper(hex.EncodeToString(sum[:])),
+		Trusted:            &trusted,
+		SignatureAlgorithm: leaf.SignatureAlgorithm.String(),
+	}
+	for i, c := range chain {
+		if i > 0 {
+			cert.Chain = append(cert.Chain, facts.ChainCertificate{Subject: c.Subject.String(), SignatureAlgorithm: c.SignatureAlgorithm.String(), Root: i == len(chain)-1})
+		}
 	}
 	h.tlsInfo(src, st, leaf, trusted)
 	return facts.Known(cert, h.prov(src)), true
+}
+
+// verify builds and verifies leaf's chain to the roots and returns it
+// (leaf first) and whether it verified. With a CA file it judges trust as
+// a Windows Server 2003-era client would, SHA-1 signatures accepted
+// (certs.VerifyChain); with the system roots it uses crypto/x509. An
+// expired certificate is judged at a time inside its validity window:
+// SUP-10 reports the dates on their own.
+func (h *hostProbe) verify(leaf *x509.Certificate, inter []*x509.Certificate) ([]*x509.Certificate, bool) {
+	at := h.opts.Now()
+	if at.Before(leaf.NotBefore) || at.After(leaf.NotAfter) {
+		at = leaf.NotBefore.Add(leaf.NotAfter.Sub(leaf.NotBefore) / 2)
+	}
+	if h.roots != nil {
+		chain, err := certs.VerifyChain(leaf, certs.VerifyOptions{Roots: h.roots, Intermediates: inter, At: at, ServerAuth: true})
+		return chain, err == nil
+	}
+	pool := x509.NewCertPool()
+	for _, c := range inter {
+		pool.AddCert(c)
+	}
+	chains, err := leaf.Verify(x509.VerifyOptions{Intermediates: pool, CurrentTime: at, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}})
+	if err != nil || len(chains) == 0 {
+		return nil, false
+	}
+	return chains[0], true
 }
 
 // TLSInfo is what a handshake showed beyond the certificate fact: the

@@ -2,8 +2,14 @@ package probe
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
+	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -477,5 +483,87 @@ func TestStalledAndTruncatedBodies(t *testing.T) {
 	}
 	if errs := strings.Join(res.Run.Errors, "\n"); !strings.Contains(errs, "the response body was cut short after 16 bytes") || !strings.Contains(errs, "not used as evidence") {
 		t.Errorf("errors %q do not say the body was cut short", errs)
+	}
+}
+
+// TestSHA1ChainTrusted: a certificate chain signed with SHA-1 (as a
+// Windows Server 2003 enterprise CA issues it) is trusted when it leads to
+// a root of the CA file, and the facts name each signature algorithm so
+// that params.certificate.sha1_signatures can flag it; a root it does not
+// lead to is still untrusted.
+func TestSHA1ChainTrusted(t *testing.T) {
+	at := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	serial := int64(0)
+	mk := func(cn string, parent *x509.Certificate, parentKey *rsa.PrivateKey, ca bool) (*x509.Certificate, *rsa.PrivateKey) {
+		key, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			t.Fatal(err)
+		}
+		serial++
+		tmpl := &x509.Certificate{
+			SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: cn},
+			NotBefore: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2035, 1, 1, 0, 0, 0, 0, time.UTC),
+			SignatureAlgorithm: x509.SHA1WithRSA, BasicConstraintsValid: true, IsCA: ca,
+		}
+		if ca {
+			tmpl.KeyUsage = x509.KeyUsageCertSign
+		} else {
+			tmpl.DNSNames = []string{"example.com"}
+			tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
+			tmpl.KeyUsage = x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment
+		}
+		if parent == nil {
+			parent, parentKey = tmpl, key
+		}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, parentKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c, key
+	}
+	root, rootKey := mk("Contoso Root CA (SHA-1)", nil, nil, true)
+	leaf, leafKey := mk("example.com", root, rootKey, false)
+	other, _ := mk("Another Root CA", nil, nil, true)
+	srv := httptest.NewUnstartedServer(fakeWSUS(true))
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{leaf.Raw}, PrivateKey: leafKey}}}
+	srv.StartTLS()
+	defer srv.Close()
+	write := func(c *x509.Certificate) string {
+		f := filepath.Join(t.TempDir(), "ca.pem")
+		if err := os.WriteFile(f, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw}), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	for _, tc := range []struct {
+		name    string
+		ca      string
+		trusted bool
+	}{
+		{"the SHA-1 root of the CA file", write(root), true},
+		{"a root the chain does not lead to", write(other), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			target := Target{FQDN: "example.com", Pairs: []PortPair{{closedPort(t), port(t, srv.URL)}}, CAFile: tc.ca}
+			res := Run(context.Background(), []Target{target}, Options{Resolver: loopback, ConnectTimeout: 2 * time.Second, RequestTimeout: 5 * time.Second, Now: func() time.Time { return at }})
+			s := res.Servers[0]
+			if s.WSUS == nil || s.WSUS.Certificate == nil || s.WSUS.Certificate.Value == nil {
+				t.Fatalf("no certificate fact: %+v", s.WSUS)
+			}
+			c := s.WSUS.Certificate.Value
+			if c.Trusted == nil || *c.Trusted != tc.trusted {
+				t.Errorf("trusted = %v, want %v", c.Trusted, tc.trusted)
+			}
+			if c.SignatureAlgorithm != "SHA1-RSA" {
+				t.Errorf("signature algorithm %q, want SHA1-RSA", c.SignatureAlgorithm)
+			}
+			if tc.trusted && (len(c.Chain) != 1 || !c.Chain[0].Root || c.Chain[0].SignatureAlgorithm != "SHA1-RSA") {
+				t.Errorf("chain %+v, want the SHA-1 root", c.Chain)
+			}
+		})
 	}
 }
