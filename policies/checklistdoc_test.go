@@ -174,7 +174,7 @@ func generateChecklistDoc() ([]byte, error) {
 
 Generated from the policies by ` + "`make checklist`" + ` (` + "`go test ./policies/ -run TestChecklistDoc -update`" + `);
 a test fails when this file is stale. For each step: the rule that judges it (its METADATA holds
-the title, severity and More Information topic), the Rego tests that name it, the fixtures with
+the title, severity, static remediation and More Information topic), the Rego tests that name it, the fixtures with
 the statuses they expect of it, and the facts its results cite as evidence on the snapshot
 fixtures (` + "`[]`" + ` stands for a server, port or virtual directory).
 
@@ -194,6 +194,9 @@ fixtures (` + "`[]`" + ` stands for a server, port or virtual directory).
 			manual = " · manual (attested in the answers)"
 		}
 		fmt.Fprintf(&b, "* Rule: %s (`%s`) · severity %s%s\n", ruleLink(st.Location), st.Package, st.Severity, manual)
+		for _, r := range st.Remediation {
+			fmt.Fprintf(&b, "* Remediation: %s\n", r)
+		}
 		if st.MoreInformation != "" {
 			fmt.Fprintf(&b, "* More Information: %s\n", st.MoreInformation)
 		}

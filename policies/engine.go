@@ -35,6 +35,10 @@ type Step struct {
 	Severity        string `json:"severity"`
 	Manual          bool   `json:"manual"`
 	MoreInformation string `json:"more_information"`
+	// Remediation is the step's static remediation from its METADATA
+	// (custom.remediation): what to do whatever the subject; each result
+	// adds what to do for its own subject.
+	Remediation []string `json:"remediation,omitempty"`
 	// Package and Location say where the step's rule is defined.
 	Package  string `json:"package"`
 	Location string `json:"location"`
@@ -390,6 +394,16 @@ func (e *Engine) indexSteps() error {
 			st.Severity = "medium"
 		}
 		st.MoreInformation, _ = a.Custom["more_information"].(string)
+		switch r := a.Custom["remediation"].(type) {
+		case string:
+			st.Remediation = []string{r}
+		case []any:
+			for _, x := range r {
+				if t, ok := x.(string); ok {
+					st.Remediation = append(st.Remediation, t)
+				}
+			}
+		}
 		st.Manual, _ = a.Custom["manual"].(bool)
 		if ref.Location != nil {
 			st.Location = fmt.Sprintf("%s:%d", ref.Location.File, ref.Location.Row)

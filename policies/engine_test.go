@@ -50,6 +50,11 @@ func TestResultsCarryStepMetadata(t *testing.T) {
 				r.Step, r.Title, r.Severity, r.MoreInformation, st.Title, st.Severity, st.MoreInformation)
 		}
 	}
+	for _, st := range e.Steps() {
+		if len(st.Remediation) == 0 || strings.TrimSpace(st.Remediation[0]) == "" {
+			t.Errorf("%s (%s): no static remediation in its METADATA (custom.remediation)", st.ID, st.Location)
+		}
+	}
 	st, _ := e.Step("SUP-01")
 	if st.Title != "Review the software update point concepts" || st.MoreInformation != "About the Software Update Point" || st.Severity != "low" {
 		t.Errorf("SUP-01 step: %+v", st)

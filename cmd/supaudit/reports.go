@@ -163,7 +163,7 @@ func checklist(engine *policies.Engine) []report.Step {
 	var steps []report.Step
 	for _, s := range engine.Steps() {
 		steps = append(steps, report.Step{ID: s.ID, Title: s.Title, Description: s.Description,
-			Severity: s.Severity, Manual: s.Manual, MoreInformation: s.MoreInformation})
+			Severity: s.Severity, Manual: s.Manual, MoreInformation: s.MoreInformation, Remediation: s.Remediation})
 	}
 	return steps
 }

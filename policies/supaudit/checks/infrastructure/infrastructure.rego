@@ -24,6 +24,8 @@ names(ss) := concat(", ", sort([s.fqdn | some s in ss]))
 #   id: SUP-04
 #   severity: high
 #   more_information: Determine the Software Update Point Infrastructure
+#   remediation:
+#     - "Choose the site system server that gets the software update point role; its FQDN must resolve and its WSUS web site must answer on the WSUS ports from the site server."
 sup_04 contains {
 	"step": "SUP-04",
 	"status": "pass",
@@ -185,6 +187,8 @@ all_unreachable(s) if {
 #   id: SUP-05
 #   severity: high
 #   more_information: How to Install the Windows Server Update Services 3.0 Administration Console
+#   remediation:
+#     - "Where the active software update point is a remote site system, install the WSUS 3.0 Administration Console (the WSUS version of the SUP, SP1 or later for ConfigMgr 2007 SP1) on the site server."
 sup_05 contains {
 	"step": "SUP-05",
 	"status": "not_applicable",

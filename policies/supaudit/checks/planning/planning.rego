@@ -60,6 +60,8 @@ manual(step, what) := {
 #   severity: low
 #   manual: true
 #   more_information: About the Software Update Point
+#   remediation:
+#     - "Review the software update point concepts (About the Software Update Point), then attest the review with --answers (docs/answers.md)."
 sup_01 contains attested("SUP-01")
 
 sup_01 contains manual("SUP-01", "review the software update point concepts (About the Software Update Point)")
@@ -73,6 +75,8 @@ sup_01 contains manual("SUP-01", "review the software update point concepts (Abo
 #   severity: low
 #   manual: true
 #   more_information: Planning for the Software Update Point Installation
+#   remediation:
+#     - "Learn about and plan the software update point installation (Planning for the Software Update Point Installation), then attest it with --answers."
 sup_02 contains attested("SUP-02")
 
 sup_02 contains manual("SUP-02", "plan the software update point installation (Planning for the Software Update Point Installation)")
@@ -91,6 +95,8 @@ sup_02 contains manual("SUP-02", "plan the software update point installation (P
 #   severity: low
 #   manual: true
 #   more_information: Planning for the Software Update Point Settings
+#   remediation:
+#     - "Plan the software update point settings (synchronization source and schedule, update classifications, products, languages) and set them in the SUP component properties, then attest the plan with --answers."
 sup_03 contains attested("SUP-03")
 
 sup_03 contains manual("SUP-03", "plan the software update point settings (Planning for the Software Update Point Settings)")

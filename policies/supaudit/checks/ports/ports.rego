@@ -171,6 +171,8 @@ pass_or_unknown(s, _, e) := {
 #   id: SUP-08
 #   severity: high
 #   more_information: How to Determine the Port Settings Used by WSUS; How to Create and Configure an Active Software Update Point
+#   remediation:
+#     - "Make the software update point's port settings match the WSUS web site: 8530/8531 for a custom WSUS web site, 80/443 for the IIS Default Web Site (How to Determine the Port Settings Used by WSUS)."
 sup_08 contains r if {
 	some s in sups
 	some r in verdicts(s)

@@ -28,6 +28,8 @@ role_servers := [s | some s in input.servers; lib.is_true(s.sup.present)]
 #   id: SUP-07
 #   severity: high
 #   more_information: How to Create and Configure an Active Software Update Point
+#   remediation:
+#     - "In the Configuration Manager console, add the software update point site system role to the server, configure it as the active software update point, and configure the active software update point settings."
 sup_07 contains {
 	"step": "SUP-07",
 	"status": "unknown",
@@ -150,6 +152,8 @@ active_verdicts(s) := [{
 #   id: SUP-11
 #   severity: high
 #   more_information: How to Add the Software Update Point Site Role to a Site System
+#   remediation:
+#     - "In the Configuration Manager console, add the software update point site system role to the Internet-facing site system."
 sup_11 contains lib.internet_gate("SUP-11")
 
 sup_11 contains {
@@ -221,6 +225,8 @@ sup_11 contains {
 #   id: SUP-12
 #   severity: high
 #   more_information: How to Create and Configure an Active Internet-Based Software Update Point
+#   remediation:
+#     - "Configure the Internet-facing site system as the active Internet-based software update point (allow Internet client connections only)."
 sup_12 contains lib.internet_gate("SUP-12")
 
 # inet_findings(s) are the problems of the Internet-based SUP candidate s

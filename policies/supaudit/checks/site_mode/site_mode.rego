@@ -37,6 +37,8 @@ names := concat(", ", sort([s.fqdn | some s in internet_facing]))
 #   id: SUP-13
 #   severity: high
 #   more_information: About Native Mode; Planning for Native Mode
+#   remediation:
+#     - "Put the site in native mode (an Internet-based software update point serves Internet clients of a native mode site only): About Native Mode, Planning for Native Mode."
 sup_13 contains {
 	"step": "SUP-13",
 	"status": "pass",

@@ -180,6 +180,8 @@ fixes := {
 #   id: SUP-10
 #   severity: high
 #   more_information: How to Configure the WSUS Web Site to Use SSL
+#   remediation:
+#     - "Configure the WSUS web site of the Internet-based SUP for SSL: a server authentication certificate, trusted by the clients, naming the Internet FQDN (and the intranet FQDN); Require SSL with client certificates Ignore on exactly ApiRemoting30, ClientWebService, DSSAuthWebService, ServerSyncWebService and SimpleAuthWebService, not on the whole site or Content; then run wsusutil configuressl with the Internet FQDN."
 sup_10 contains lib.internet_gate("SUP-10")
 
 sup_10 contains r if {

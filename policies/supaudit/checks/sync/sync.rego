@@ -46,6 +46,8 @@ subject := sprintf("%s sync", [lib.site_name])
 #   id: SUP-14
 #   severity: high
 #   more_information: How to Synchronize Software Updates
+#   remediation:
+#     - "Synchronize software updates (Run Synchronization in the console, or wait for the schedule) and check wsyncmgr.log for a successful synchronization (status message 6702); fix what a failure (6703) names."
 sup_14 contains {
 	"step": "SUP-14",
 	"status": "unknown",

@@ -94,6 +94,8 @@ site_note := "" if not lib.known(object.get(input, ["site", "configmgr_version"]
 #   id: SUP-06
 #   severity: high
 #   more_information: How to Install Windows Server Update Services 3.0
+#   remediation:
+#     - "Install WSUS 3.0 (SP1 or later for ConfigMgr 2007 SP1 and later) on the computer that is or will be the active software update point."
 sup_06 contains {
 	"step": "SUP-06",
 	"status": f.status,
@@ -127,6 +129,8 @@ remediation_for(f, s) := remediation(s) if f.status != "pass"
 #   id: SUP-09
 #   severity: high
 #   more_information: How to Install Windows Server Update Services 3.0
+#   remediation:
+#     - "Install WSUS 3.0 (SP1 or later for ConfigMgr 2007 SP1 and later) on the computer that will be the active Internet-based software update point."
 sup_09 contains {
 	"step": "SUP-09",
 	"status": f.status,
