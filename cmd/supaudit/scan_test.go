@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"sort"
@@ -22,27 +21,11 @@ const (
 // sorted, de-duplicated "STEP status" pairs.
 func stepStatuses(t *testing.T, bundle string, extra ...string) (int, []string) {
 	t.Helper()
-	code, out, errOut := runCLI(t, append([]string{"scan", "--bundle", bundle, "--format", "json"}, extra...)...)
-	var rep struct {
-		Snapshots []struct {
-			Results []struct {
-				Step   string `json:"step"`
-				Status string `json:"status"`
-			} `json:"results"`
-		} `json:"snapshots"`
-	}
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatalf("scan output is not JSON: %v\nstdout: %s\nstderr: %s", err, out, errOut)
-	}
-	seen := map[string]bool{}
+	code, steps := statusesAt(t, testNow, append([]string{"scan", "--bundle", bundle}, extra...)...)
 	var pairs []string
-	for _, s := range rep.Snapshots {
-		for _, r := range s.Results {
-			p := r.Step + " " + r.Status
-			if !seen[p] {
-				seen[p] = true
-				pairs = append(pairs, p)
-			}
+	for step, statuses := range steps {
+		for _, st := range strings.Split(statuses, ",") {
+			pairs = append(pairs, step+" "+st)
 		}
 	}
 	sort.Strings(pairs)
