@@ -493,6 +493,12 @@ func (e *Engine) Step(id string) (Step, bool) {
 // result: a step whose rules produced none gets an unknown result saying
 // so, never a silent pass.
 func (e *Engine) Evaluate(ctx context.Context, doc *facts.Document, answers []facts.Answer) ([]results.Result, error) {
+	// OPA notices a cancelled context asynchronously, so a quick
+	// evaluation could finish after Ctrl-C: a run already cancelled is
+	// not judged.
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("%s: evaluate policies: %w", doc.File, err)
+	}
 	input, err := inputValue(doc, answers)
 	if err != nil {
 		return nil, err
