@@ -31,7 +31,7 @@ type bundleFlags struct {
 func (b *bundleFlags) register(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&b.bundle, "bundle", "", "evidence folder: one sub-folder or .zip file per server (see docs/evidence.md)")
-	f.StringVar(&b.id, "id", "", "snapshot id (default: <site code>-bundle)")
+	f.StringVar(&b.id, "id", "", "snapshot id (default: <site code>-bundle, -winrm or -probe after the first collector)")
 	f.IntVar(&b.maxZipEntries, "max-zip-entries", bundle.DefaultMaxZipEntries, "most entries one server's zip may hold")
 	f.Int64Var(&b.maxFileSize, "max-file-size", bundle.DefaultMaxFileSize, "largest evidence file, in bytes")
 	f.Int64Var(&b.maxTotalSize, "max-total-size", bundle.DefaultMaxTotalSize, "largest total (uncompressed) evidence of one server, in bytes")

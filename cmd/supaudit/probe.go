@@ -44,7 +44,7 @@ func (p *probeFlags) register(cmd *cobra.Command) {
 	f.DurationVar(&p.requestTimeout, "request-timeout", probe.DefaultRequestTimeout, "timeout of each HTTP request")
 	f.DurationVar(&p.hostTimeout, "host-timeout", probe.DefaultHostTimeout, "deadline for everything probed on one host")
 	f.Int64Var(&p.maxBody, "max-body", probe.DefaultMaxBody, "most bytes of a response body read")
-	f.BoolVarP(&p.quiet, "quiet", "q", false, "no progress bar and no TLS summary on standard error")
+	f.BoolVarP(&p.quiet, "quiet", "q", false, "no progress bar and no TLS summary on standard error (scan: the table also shows only the results that do not pass)")
 }
 
 func (p *probeFlags) enabled() bool { return len(p.targets) > 0 || p.inventory != "" }
