@@ -14,7 +14,10 @@
 // Schema embedded in this package (schema.json).
 package facts
 
-import "time"
+import (
+	"crypto/x509"
+	"time"
+)
 
 // SchemaV1 is the value of the "schema" member of every version 1 snapshot.
 const SchemaV1 = "supaudit/facts/v1"
@@ -206,6 +209,19 @@ type ChainCertificate struct {
 	// Root marks the trust anchor: its own (self-)signature is not
 	// relied on.
 	Root bool `json:"root,omitempty"`
+}
+
+// ChainOf returns the issuing certificates of a verified chain (leaf
+// first, root last, as certs.VerifyChain and crypto/x509 return it), the
+// root marked: the Chain of the leaf's Certificate fact.
+func ChainOf(chain []*x509.Certificate) []ChainCertificate {
+	var out []ChainCertificate
+	for i, c := range chain {
+		if i > 0 {
+			out = append(out, ChainCertificate{Subject: c.Subject.String(), SignatureAlgorithm: c.SignatureAlgorithm.String(), Root: i == len(chain)-1})
+		}
+	}
+	return out
 }
 
 // Accepted client connections of a software update point.

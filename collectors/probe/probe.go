@@ -772,11 +772,7 @@ func (h *hostProbe) handshake(ctx context.Context, port int) (*facts.Fact[facts.
 		Trusted:            &trusted,
 		SignatureAlgorithm: leaf.SignatureAlgorithm.String(),
 	}
-	for i, c := range chain {
-		if i > 0 {
-			cert.Chain = append(cert.Chain, facts.ChainCertificate{Subject: c.Subject.String(), SignatureAlgorithm: c.SignatureAlgorithm.String(), Root: i == len(chain)-1})
-		}
-	}
+	cert.Chain = facts.ChainOf(chain)
 	h.tlsInfo(src, st, leaf, trusted)
 	return facts.Known(cert, h.prov(src)), true
 }

@@ -675,12 +675,7 @@ func (b *builder) readCerts(ev *Evidence, srv *facts.Server) {
 		if err != nil {
 			b.warnf("%s: the certificate's chain does not verify to a root in %s/certs/roots: %v", leaf.file, ev.name, err)
 		}
-		for i, c := range chain {
-			if i == 0 {
-				continue
-			}
-			cert.Chain = append(cert.Chain, facts.ChainCertificate{Subject: c.Subject.String(), SignatureAlgorithm: c.SignatureAlgorithm.String(), Root: i == len(chain)-1})
-		}
+		cert.Chain = facts.ChainOf(chain)
 	}
 	if srv.WSUS == nil {
 		srv.WSUS = &facts.WSUS{}
