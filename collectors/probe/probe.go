@@ -19,7 +19,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/hex"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -298,8 +297,8 @@ func (c *poolCache) get(file string) ([]*x509.Certificate, error) {
 }
 
 // LoadCAFile reads a PEM bundle of CA certificates (at most 16 MiB, a
-// regular file). A certificate that does not parse is an error naming
-// its place in the file.
+// regular file) with the evidence certificate parser; a certificate that
+// does not parse is an error naming its line.
 func LoadCAFile(file string) ([]*x509.Certificate, error) {
 	data, err := capread.File(file, 16<<20)
 	if errors.Is(err, capread.ErrTooLarge) {
@@ -308,24 +307,16 @@ func LoadCAFile(file string) ([]*x509.Certificate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("CA file: %w", err)
 	}
-	var roots []*x509.Certificate
-	for n := 1; ; n++ {
-		var block *pem.Block
-		block, data = pem.Decode(data)
-		if block == nil {
-			break
-		}
-		if block.Type != "CERTIFICATE" {
-			continue
-		}
-		c, err := x509.ParseCertificate(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("CA file %s: PEM block %d: %w", file, n, err)
-		}
-		roots = append(roots, c)
-	}
-	if len(roots) == 0 {
+	if !bytes.Contains(data, []byte("-----BEGIN ")) {
 		return nil, fmt.Errorf("CA file %s: no PEM certificate in it", file)
+	}
+	cs, err := certs.ParseBytes(data, file)
+	if err != nil {
+		return nil, fmt.Errorf("CA file: %w", err)
+	}
+	roots := make([]*x509.Certificate, len(cs))
+	for i, c := range cs {
+		roots[i] = c.Certificate
 	}
 	return roots, nil
 }
