@@ -16,6 +16,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 	"sigs.k8s.io/yaml"
 
+	"github.com/supaudit/supaudit/collectors"
 	"github.com/supaudit/supaudit/collectors/bundle"
 	"github.com/supaudit/supaudit/facts"
 	"github.com/supaudit/supaudit/internal/capread"
@@ -79,17 +80,11 @@ func Fixtures(dir string) (expected, snapshots []string, err error) {
 func JudgeFixture(ctx context.Context, engine *policies.Engine, path string) ([]Expectation, error) {
 	var doc *facts.Document
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		snap, err := bundle.Collect(ctx, path, bundle.Options{})
+		col, err := Collect(ctx, []collectors.Collector{&bundle.Collector{Dir: path}}, CollectOptions{})
 		if err != nil {
 			return nil, err
 		}
-		data, err := json.Marshal(snap)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		if doc, err = facts.Parse(path, data); err != nil {
-			return nil, err
-		}
+		doc = col.Doc
 	} else if doc, err = facts.LoadFile(path, facts.Options{}); err != nil {
 		return nil, err
 	}
