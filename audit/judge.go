@@ -2,7 +2,6 @@ package audit
 
 import (
 	"context"
-	"fmt"
 	"runtime"
 	"sync"
 
@@ -29,11 +28,12 @@ type Judge struct {
 }
 
 // Document judges one loaded snapshot; source names it in the report
-// (its file, or what was collected).
+// (its file, or what was collected). An error names the document already
+// (Engine.Evaluate prefixes doc.File), as for Files.
 func (j *Judge) Document(ctx context.Context, doc *facts.Document, source string) (report.SnapshotResults, error) {
 	rs, err := j.Engine.Evaluate(ctx, doc, j.Answers)
 	if err != nil {
-		return report.SnapshotResults{}, fmt.Errorf("%s: %w", source, err)
+		return report.SnapshotResults{}, err
 	}
 	return report.SnapshotResults{ID: doc.Snapshot.ID, File: source, Results: rs}, nil
 }
