@@ -68,8 +68,9 @@ func Diff(ctx context.Context, engine func(context.Context) (*policies.Engine, e
 		}
 		var sides [2][]report.SnapshotResults
 		var raws [2]map[string]any
+		data := [2][]byte{da, db} // read once, by inputSchema
 		for i, p := range []string{a, b} {
-			doc, err := facts.LoadFile(p, facts.Options{MaxSize: maxSize})
+			doc, err := facts.Parse(p, data[i])
 			if err != nil {
 				return nil, err
 			}
