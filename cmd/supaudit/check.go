@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
@@ -22,45 +21,20 @@ import (
 )
 
 // policyFlags are the flags that shape judging, shared by check and verify.
-type policyFlags struct {
-	dataFile     string
-	policyDirs   []string
-	asOf         string
-	evalTimeout  time.Duration
-	allowNetwork bool
-}
+type policyFlags struct{ audit.Policy }
 
 func (p *policyFlags) register(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&p.dataFile, "data", "", "YAML or JSON file overriding policy parameters (versions, ports, max sync age); see docs/policies.md")
-	f.StringArrayVar(&p.policyDirs, "policy", nil, "directory of additional Rego v1 policies (repeatable); see docs/policies.md")
-	f.StringVar(&p.asOf, "as-of", "", "judge time-dependent facts (sync age, certificate validity) as of this RFC 3339 time instead of each snapshot's collected_at")
-	f.DurationVar(&p.evalTimeout, "eval-timeout", policies.DefaultEvalTimeout, "time limit for judging one snapshot; a snapshot that takes longer becomes an error naming the limit, and the others are judged (0: no limit)")
-	f.BoolVar(&p.allowNetwork, "allow-network", false, "let --policy modules call the built-ins that reach outside the evaluation ("+strings.Join(policies.RestrictedBuiltins, ", ")+"); refused by default")
+	f.StringVar(&p.DataFile, "data", "", "YAML or JSON file overriding policy parameters (versions, ports, max sync age); see docs/policies.md")
+	f.StringArrayVar(&p.PolicyDirs, "policy", nil, "directory of additional Rego v1 policies (repeatable); see docs/policies.md")
+	f.StringVar(&p.AsOf, "as-of", "", "judge time-dependent facts (sync age, certificate validity) as of this RFC 3339 time instead of each snapshot's collected_at")
+	f.DurationVar(&p.EvalTimeout, "eval-timeout", policies.DefaultEvalTimeout, "time limit for judging one snapshot; a snapshot that takes longer becomes an error naming the limit, and the others are judged (0: no limit)")
+	f.BoolVar(&p.AllowNetwork, "allow-network", false, "let --policy modules call the built-ins that reach outside the evaluation ("+strings.Join(policies.RestrictedBuiltins, ", ")+"); refused by default")
 }
 
+// engine compiles the policies the flags ask for (audit.Policy.Engine).
 func (p *policyFlags) engine(ctx context.Context) (*policies.Engine, error) {
-	if p.evalTimeout < 0 {
-		return nil, usageError(fmt.Errorf("--eval-timeout %s: want a positive duration such as 10s, or 0 for no limit", p.evalTimeout))
-	}
-	opts := policies.Options{PolicyDirs: p.policyDirs, EvalTimeout: p.evalTimeout, AllowNetwork: p.allowNetwork}
-	if p.dataFile != "" {
-		m, err := policies.LoadParamsFile(p.dataFile)
-		if err != nil {
-			return nil, usageError(err)
-		}
-		opts.Params = m
-	}
-	if p.asOf != "" {
-		if _, err := time.Parse(time.RFC3339, p.asOf); err != nil {
-			return nil, usageError(fmt.Errorf("--as-of %q: want an RFC 3339 time such as 2026-11-25T12:00:00Z", p.asOf))
-		}
-		if opts.Params == nil {
-			opts.Params = map[string]any{}
-		}
-		opts.Params["as_of"] = p.asOf
-	}
-	e, err := policies.New(ctx, opts)
+	e, err := p.Engine(ctx)
 	if err != nil {
 		return nil, usageError(err)
 	}
@@ -155,13 +129,13 @@ func runCheck(ctx context.Context, e *env, f *checkFlags, args []string) error {
 
 // inputFiles are the files and directories the judging flags read.
 func (f *checkFlags) inputFiles() []string {
-	return append([]string{f.dataFile, f.answers, f.waivers}, f.policyDirs...)
+	return append([]string{f.DataFile, f.answers, f.waivers}, f.PolicyDirs...)
 }
 
 // header is the report header of a run started now, with the checklist.
 func (f *checkFlags) header(e *env, failOn results.Status, engine *policies.Engine) report.Header {
 	return report.Header{Tool: report.Tool{Name: "supaudit", Version: toolVersion()}, GeneratedAt: e.now().UTC(),
-		FailOn: failOn, Steps: checklist(engine)}
+		FailOn: failOn, Steps: audit.Checklist(engine)}
 }
 
 // report writes the reports of the snapshots src judges (every --report,
@@ -259,38 +233,17 @@ func (f *checkFlags) threshold() (results.Status, error) {
 func (f *checkFlags) quietTable() bool { return f.quiet != nil && f.quiet.Value.String() == "true" }
 
 // policiesAndAnswers compiles the policies (with --data and --policy) and
-// loads the --answers attestations, rejecting those of fact-judged steps.
+// loads the --answers attestations (audit.LoadAnswers).
 func (f *checkFlags) policiesAndAnswers(ctx context.Context) (*policies.Engine, []facts.Answer, error) {
 	engine, err := f.engine(ctx)
+	if err != nil || f.answers == "" {
+		return engine, nil, err
+	}
+	answers, err := audit.LoadAnswers(engine, f.answers)
 	if err != nil {
-		return nil, nil, err
-	}
-	if f.answers == "" {
-		return engine, nil, nil
-	}
-	answers, err := facts.LoadAnswers(f.answers)
-	if err != nil {
-		return nil, nil, usageError(err)
-	}
-	if err := checkAnswers(engine, answers, f.answers); err != nil {
 		return nil, nil, usageError(err)
 	}
 	return engine, answers, nil
-}
-
-// checkAnswers rejects attestations of steps that are not manual: facts
-// decide those, not a signature.
-func checkAnswers(engine *policies.Engine, answers []facts.Answer, file string) error {
-	for i, a := range answers {
-		st, ok := engine.Step(a.Step)
-		if !ok {
-			return fmt.Errorf("answers %s: answers[%d].step: unknown step %q", file, i, a.Step)
-		}
-		if !st.Manual {
-			return fmt.Errorf("answers %s: answers[%d].step: %s (%s) is judged from facts and cannot be attested", file, i, a.Step, st.Title)
-		}
-	}
-	return nil
 }
 
 func isTerminal(w io.Writer) bool {

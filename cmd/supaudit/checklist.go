@@ -1,14 +1,9 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
-
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
 
-	"github.com/supaudit/supaudit/internal/safetext"
+	"github.com/supaudit/supaudit/audit"
 )
 
 func newChecklistCmd(e *env) *cobra.Command {
@@ -25,31 +20,10 @@ annotations (the embedded ones and any added with --policy).`,
 			if err != nil {
 				return err
 			}
-			steps := engine.Steps()
-			switch format {
-			case "json":
-				enc := json.NewEncoder(e.stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(steps)
-			case "table":
-				t := tablewriter.NewTable(safetext.NewWriter(e.stdout), // user policies name steps too
-					tablewriter.WithRowAutoWrap(tw.WrapNormal),
-					tablewriter.WithColumnWidths(tw.NewMapper[int, int]().Set(1, 40).Set(2, 50).Set(3, 30)),
-					tablewriter.WithRowAlignment(tw.AlignLeft),
-				)
-				t.Header("Step", "Title", "What is judged", "More information")
-				for _, s := range steps {
-					judged := s.Description
-					if s.Manual {
-						judged = "(manual) " + judged
-					}
-					if err := t.Append(s.ID, s.Title, judged, s.MoreInformation); err != nil {
-						return err
-					}
-				}
-				return t.Render()
+			if err := audit.WriteChecklist(e.stdout, engine.Steps(), format); err != nil {
+				return usageError(err)
 			}
-			return usageError(fmt.Errorf("unknown format %q: want table or json", format))
+			return nil
 		},
 	}
 	pf.register(cmd)

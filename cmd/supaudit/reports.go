@@ -12,7 +12,6 @@ import (
 
 	"github.com/supaudit/supaudit/internal/safetext"
 	"github.com/supaudit/supaudit/output"
-	"github.com/supaudit/supaudit/policies"
 	"github.com/supaudit/supaudit/report"
 )
 
@@ -156,16 +155,6 @@ func (o *reportOutputs) open(ctx context.Context, e *env, f *checkFlags) (report
 		ws = append(ws, rw)
 	}
 	return report.Multi(ws...), set, nil
-}
-
-// checklist is the engine's steps as reports describe them.
-func checklist(engine *policies.Engine) []report.Step {
-	var steps []report.Step
-	for _, s := range engine.Steps() {
-		steps = append(steps, report.Step{ID: s.ID, Title: s.Title, Description: s.Description,
-			Severity: s.Severity, Manual: s.Manual, MoreInformation: s.MoreInformation, Remediation: s.Remediation})
-	}
-	return steps
 }
 
 // terminalWidth is the width of the terminal w is, else envWidth.

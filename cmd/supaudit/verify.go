@@ -10,22 +10,6 @@ import (
 	"github.com/supaudit/supaudit/internal/safetext"
 )
 
-// expectedSuffix names the file beside a snapshot that holds its expected
-// results: site.json -> site.expected.yaml.
-const expectedSuffix = ".expected.yaml"
-
-// expectation is one expected result: the step, the status and the subject.
-type expectation struct {
-	Step    string `json:"step"`
-	Status  string `json:"status"`
-	Subject string `json:"subject"`
-}
-
-type expectedFile struct {
-	Description string        `json:"description,omitempty"`
-	Results     []expectation `json:"results"`
-}
-
 func newVerifyCmd(e *env) *cobra.Command {
 	var pf policyFlags
 	var update bool
