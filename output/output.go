@@ -357,6 +357,20 @@ func (f *File) Abort() {
 	f.d.Abort()
 }
 
+// WriteBytes writes data to the destination and commits it: Open, Write
+// and Commit in one. A failed write leaves the old file.
+func (d *Dest) WriteBytes(ctx context.Context, data []byte) error {
+	f, err := d.Open(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Abort()
+		return err
+	}
+	return f.Commit()
+}
+
 // Set is the outputs of one run, written all or none: Commit renames them
 // into place only once every one of them is complete.
 type Set struct {

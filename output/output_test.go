@@ -259,3 +259,30 @@ func TestSetAllOrNothing(t *testing.T) {
 	}
 	onlyFiles(t, dir, "a.sarif", "b.xml")
 }
+
+// TestDestWriteBytes: WriteBytes replaces the file in one go, and a second
+// write of the same destination is refused, the file keeping the first.
+func TestDestWriteBytes(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "site.json")
+	if err := os.WriteFile(p, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d, err := Prepare(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.WriteBytes(context.Background(), []byte("new\n")); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(t, p); got != "new\n" {
+		t.Errorf("file holds %q", got)
+	}
+	if err := d.WriteBytes(context.Background(), []byte("again")); err == nil || !strings.Contains(err.Error(), "already written") {
+		t.Errorf("second write: err = %v", err)
+	}
+	if got := read(t, p); got != "new\n" {
+		t.Errorf("file holds %q after the refused write", got)
+	}
+	onlyFiles(t, dir, "site.json")
+}

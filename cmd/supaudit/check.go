@@ -111,20 +111,12 @@ func runCheck(ctx context.Context, e *env, f *checkFlags, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer outs.abort()
-	engine, answers, err := f.policiesAndAnswers(ctx)
-	if err != nil {
-		return err
-	}
-	header := f.header(e, failOn, engine)
-	post, err := audit.NewPost(ctx, f.waivers, f.history, header.GeneratedAt)
+	defer outs.Abort()
+	run, err := audit.NewRun(ctx, f.runOptions(e, failOn))
 	if err != nil {
 		return usageError(err)
 	}
-	judge := &audit.Judge{Engine: engine, Answers: answers, MaxSize: f.maxSize, Lines: needsLines(outs.specs)}
-	return f.report(ctx, e, header, post, outs, func(emit audit.Emit) []report.InputError {
-		return judge.Files(ctx, files, post.Wrap(emit))
-	})
+	return f.report(ctx, e, run, outs, run.Files(ctx, files, f.maxSize, outs.NeedsLines()))
 }
 
 // inputFiles are the files and directories the judging flags read.
@@ -132,59 +124,20 @@ func (f *checkFlags) inputFiles() []string {
 	return append([]string{f.DataFile, f.answers, f.waivers}, f.PolicyDirs...)
 }
 
-// header is the report header of a run started now, with the checklist.
-func (f *checkFlags) header(e *env, failOn results.Status, engine *policies.Engine) report.Header {
-	return report.Header{Tool: report.Tool{Name: "supaudit", Version: toolVersion()}, GeneratedAt: e.now().UTC(),
-		FailOn: failOn, Steps: audit.Checklist(engine)}
+// runOptions set up a run started now, its messages on standard error.
+func (f *checkFlags) runOptions(e *env, failOn results.Status) audit.RunOptions {
+	return audit.RunOptions{Policy: f.Policy, AnswersFile: f.answers, FailOn: failOn, WaiversFile: f.waivers, History: f.history,
+		Tool: report.Tool{Name: "supaudit", Version: toolVersion()}, At: e.now(),
+		Notify: func(msg string) { fmt.Fprintf(e.stderr, "supaudit: %s\n", msg) }}
 }
 
-// report writes the reports of the snapshots src judges (every --report,
-// or --format to --output or standard output), then notes unused waivers,
-// keeps the run for --history, and maps the outcome to the exit code.
-// The files are written all or none: each through a temporary file, all
-// renamed into place once every report is complete. An interrupted run
-// writes no file (each keeps what it had); a report on standard output
-// ends saying the run was interrupted and incomplete. check and scan share
-// it.
-func (f *checkFlags) report(ctx context.Context, e *env, h report.Header, post *audit.Post, outs *reportOutputs, src audit.Source) error {
-	w, set, err := outs.open(ctx, e, f)
+// report writes the reports of the snapshots src judges (audit.Run.Report:
+// every --report, or --format to --output or standard output; all files or
+// none) and maps the outcome to the exit code. check and scan share it.
+func (f *checkFlags) report(ctx context.Context, e *env, run *audit.Run, outs *audit.Outputs, src audit.Source) error {
+	trailer, err := run.Report(ctx, outs, f.writeOptions(e), src)
 	if err != nil {
 		return usageError(err)
-	}
-	trailer, err := audit.Stream(ctx, w, h, src)
-	if err != nil {
-		set.Abort()
-		return usageError(err)
-	}
-	if trailer.Interrupted {
-		set.Abort()
-		for i, s := range outs.specs {
-			if outs.dests[i] != nil && !outs.dests[i].Direct() {
-				fmt.Fprintf(e.stderr, "supaudit: interrupted: %s not written (it keeps its previous content)\n", s.path)
-			}
-		}
-		return usageError(fmt.Errorf("interrupted: %d snapshot(s) judged before the run stopped; the results are incomplete", trailer.Snapshots))
-	}
-	if err := set.Commit(); err != nil {
-		return usageError(err)
-	}
-	for _, s := range outs.specs {
-		if s.path != "" {
-			fmt.Fprintf(e.stderr, "supaudit: wrote %s (%s): %d snapshot(s), %s\n", s.path, s.format, trailer.Snapshots, trailer.Summary)
-		}
-	}
-	for _, n := range post.Notes() {
-		fmt.Fprintf(e.stderr, "supaudit: %s\n", n)
-	}
-	path, err := post.Record(ctx, h, trailer)
-	if err != nil {
-		return usageError(err)
-	}
-	if path != "" {
-		fmt.Fprintf(e.stderr, "supaudit: kept this run in %s\n", path)
-	}
-	for _, m := range trailer.Errors {
-		fmt.Fprintf(e.stderr, "supaudit: %s\n", m.Message)
 	}
 	switch trailer.ExitCode {
 	case report.ExitOK:
@@ -231,20 +184,6 @@ func (f *checkFlags) threshold() (results.Status, error) {
 
 // quietTable reports --quiet.
 func (f *checkFlags) quietTable() bool { return f.quiet != nil && f.quiet.Value.String() == "true" }
-
-// policiesAndAnswers compiles the policies (with --data and --policy) and
-// loads the --answers attestations (audit.LoadAnswers).
-func (f *checkFlags) policiesAndAnswers(ctx context.Context) (*policies.Engine, []facts.Answer, error) {
-	engine, err := f.engine(ctx)
-	if err != nil || f.answers == "" {
-		return engine, nil, err
-	}
-	answers, err := audit.LoadAnswers(engine, f.answers)
-	if err != nil {
-		return nil, nil, usageError(err)
-	}
-	return engine, answers, nil
-}
 
 func isTerminal(w io.Writer) bool {
 	if sw, ok := w.(*safetext.Writer); ok {

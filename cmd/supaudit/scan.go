@@ -8,7 +8,6 @@ import (
 
 	"github.com/supaudit/supaudit/audit"
 	"github.com/supaudit/supaudit/output"
-	"github.com/supaudit/supaudit/report"
 )
 
 type scanFlags struct {
@@ -57,7 +56,7 @@ func runScan(ctx context.Context, e *env, f *scanFlags) error {
 	if err != nil {
 		return err
 	}
-	defer outs.abort()
+	defer outs.Abort()
 	var snapDest *output.Dest
 	if f.snapshot != "" {
 		if snapDest, err = output.Prepare(f.snapshot, inputs); err != nil {
@@ -65,12 +64,7 @@ func runScan(ctx context.Context, e *env, f *scanFlags) error {
 		}
 		defer snapDest.Abort()
 	}
-	engine, answers, err := f.policiesAndAnswers(ctx)
-	if err != nil {
-		return err
-	}
-	header := f.header(e, failOn, engine)
-	post, err := audit.NewPost(ctx, f.waivers, "", header.GeneratedAt)
+	run, err := audit.NewRun(ctx, f.runOptions(e, failOn))
 	if err != nil {
 		return usageError(err)
 	}
@@ -84,34 +78,14 @@ func runScan(ctx context.Context, e *env, f *scanFlags) error {
 		ctx = audit.MarkInterrupted(context.WithoutCancel(ctx))
 	}
 	if snapDest != nil && !col.Interrupted {
-		file, err := snapDest.Open(ctx)
-		if err != nil {
-			return usageError(err)
-		}
-		if _, err := file.Write(col.Data); err != nil {
-			file.Abort()
-			return usageError(err)
-		}
-		if err := file.Commit(); err != nil {
+		if err := snapDest.WriteBytes(ctx, col.Data); err != nil {
 			return usageError(err)
 		}
 	}
-	judge := &audit.Judge{Engine: engine, Answers: answers}
-	return f.report(ctx, e, header, post, outs, func(emit audit.Emit) []report.InputError {
-		snap, err := judge.Document(ctx, col.Doc, col.Source)
-		if err != nil {
-			return []report.InputError{{File: col.Source, Message: err.Error()}}
-		}
-		// Results point at the evidence file that decided them: in the
-		// bundle read, or in the one --save-bundle wrote (the same
-		// server-relative layout, from the same extractor).
-		if root := f.evidenceRoot(); root != "" {
-			snap.EvidenceRoot = root
-			snap.Anchor = col.Doc.Snapshot.Site.Code.Provenance
-		}
-		_ = post.Wrap(emit)(snap)
-		return nil
-	})
+	// Results point at the evidence file that decided them: in the
+	// bundle read, or in the one --save-bundle wrote (the same
+	// server-relative layout, from the same extractor).
+	return f.report(ctx, e, run, outs, run.Collected(ctx, col, f.evidenceRoot()))
 }
 
 // evidenceRoot is the evidence bundle the scan's facts were read from:
