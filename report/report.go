@@ -327,6 +327,15 @@ type HistoryReporter interface {
 // HistoryFormats lists the supaudit report --format values.
 func HistoryFormats() []string { return []string{"html", "markdown", "json"} }
 
+// WriteHistory renders the history view v in a history format to w.
+func WriteHistory(ctx context.Context, format string, w io.Writer, v *HistoryView) error {
+	r, err := GetHistory(format, w)
+	if err != nil {
+		return err
+	}
+	return r.History(ctx, v)
+}
+
 // GetHistory returns the history reporter for a format, writing to w.
 func GetHistory(format string, w io.Writer) (HistoryReporter, error) {
 	switch format {

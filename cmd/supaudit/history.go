@@ -4,10 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -81,60 +78,18 @@ Exit codes:
 	return cmd
 }
 
-// parseSince reads --since: Nd, Nw or a Go duration back from now, or a
-// date or RFC 3339 time.
-func parseSince(s string, now time.Time) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	bad := fmt.Errorf("invalid --since %q: want a duration back from now (90d, 12w, 36h) or a date (2026-09-01)", s)
-	for unit, days := range map[string]int{"d": 1, "w": 7} {
-		if n, ok := strings.CutSuffix(s, unit); ok {
-			v, err := strconv.Atoi(n)
-			if err != nil || v < 0 || v > 100*366 {
-				return time.Time{}, bad
-			}
-			return now.AddDate(0, 0, -v*days), nil
-		}
-	}
-	if d, err := time.ParseDuration(s); err == nil {
-		if d < 0 {
-			return time.Time{}, bad
-		}
-		return now.Add(-d), nil
-	}
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return t, nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, bad
-}
-
 func runReport(ctx context.Context, e *env, f *reportFlags) error {
 	if _, err := report.GetHistory(f.format, io.Discard); err != nil {
 		return usageError(err)
 	}
-	since, err := parseSince(f.since, e.now())
+	since, err := history.ParseSince(f.since, e.now())
 	if err != nil {
 		return usageError(err)
 	}
 	if f.maxRuns <= 0 {
 		return usageError(fmt.Errorf("invalid --max-runs %d: want at least 1", f.maxRuns))
 	}
-	// Reading never creates a database.
-	if kind, loc, err := history.Classify(f.history); err == nil && kind == history.KindSQLite {
-		if _, err := os.Stat(loc); err != nil {
-			return usageError(fmt.Errorf("history %s: %w (keep runs with supaudit check --history %s)", loc, err, f.history))
-		}
-	}
-	st, err := history.Open(ctx, f.history)
-	if err != nil {
-		return usageError(err)
-	}
-	defer st.Close()
-	h, err := st.Load(ctx, history.Query{HistoryQuery: report.HistoryQuery{Since: since, Site: f.site, Step: f.step}, MaxRuns: f.maxRuns})
+	h, err := history.Read(ctx, f.history, history.Query{HistoryQuery: report.HistoryQuery{Since: since, Site: f.site, Step: f.step}, MaxRuns: f.maxRuns})
 	if err != nil {
 		return usageError(err)
 	}
@@ -145,20 +100,15 @@ func runReport(ctx context.Context, e *env, f *reportFlags) error {
 	if err != nil {
 		return usageError(fmt.Errorf("history %s: %w", history.Describe(f.history), err))
 	}
-	write := func(w io.Writer) error {
-		r, err := report.GetHistory(f.format, w)
-		if err != nil {
-			return err
-		}
-		return r.History(ctx, v)
-	}
 	if f.output == "" {
-		if err := write(e.stdout); err != nil {
+		if err := report.WriteHistory(ctx, f.format, e.stdout, v); err != nil {
 			return usageError(err)
 		}
 		return nil
 	}
-	if err := output.WriteFile(ctx, f.output, output.NewInputs(f.history), write); err != nil {
+	if err := output.WriteFile(ctx, f.output, output.NewInputs(f.history), func(w io.Writer) error {
+		return report.WriteHistory(ctx, f.format, w, v)
+	}); err != nil {
 		return usageError(err)
 	}
 	fmt.Fprintf(e.stderr, "supaudit: wrote %s: %d run(s); %d of %d sites ready\n", f.output, v.Runs, v.Ready, v.Sites)
@@ -201,22 +151,7 @@ Exit codes:
 }
 
 func runImport(ctx context.Context, e *env, dir, to string) error {
-	kind, _, err := history.Classify(to)
-	if err != nil {
-		return usageError(err)
-	}
-	if kind == history.KindDir {
-		return usageError(fmt.Errorf("history import: --history %s is a directory: import into a database (FILE.db, sqlite:PATH or postgres://…)", to))
-	}
-	if k, _, _ := history.Classify(dir); k != history.KindDir {
-		return usageError(fmt.Errorf("history import: %s is not a directory of JSON runs", dir))
-	}
-	st, err := history.Open(ctx, to)
-	if err != nil {
-		return usageError(err)
-	}
-	defer st.Close()
-	res, err := history.Import(ctx, &history.Dir{Path: dir}, st.(*history.SQL))
+	res, err := history.ImportDir(ctx, dir, to)
 	for _, w := range res.Warnings {
 		fmt.Fprintf(e.stderr, "supaudit: warning: %s\n", w)
 	}
