@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -10,90 +9,60 @@ import (
 	"github.com/supaudit/supaudit/audit"
 	"github.com/supaudit/supaudit/collectors"
 	"github.com/supaudit/supaudit/collectors/bundle"
-	"github.com/supaudit/supaudit/collectors/evidence/extract"
 	"github.com/supaudit/supaudit/output"
 )
 
-// bundleFlags are the flags of collect and scan that shape collecting.
+// bundleFlags are the flags of collect and scan that shape collecting:
+// audit.Sources, and what only the command holds.
 type bundleFlags struct {
-	bundle        string
-	id            string
-	maxZipEntries int
-	maxFileSize   int64
-	maxTotalSize  int64
-	// names: --sitectrl-names, the site control names file.
-	names string
-	// winrm: collect over WinRM instead of from --bundle (winrm.go).
-	winrm winrmFlags
-	probe probeFlags // --probe, --inventory: the network probe (probe.go)
+	audit.Sources
+	// user and passwordFile are the WinRM credentials, besides the
+	// environment and a prompt (winrm.go).
+	user, passwordFile string
+	// quiet: no probe progress bar and TLS summary (probe.go).
+	quiet bool
 }
 
 func (b *bundleFlags) register(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&b.bundle, "bundle", "", "evidence folder: one sub-folder or .zip file per server (see docs/evidence.md)")
-	f.StringVar(&b.id, "id", "", "snapshot id (default: <site code>-bundle, -winrm or -probe after the first collector)")
-	f.IntVar(&b.maxZipEntries, "max-zip-entries", bundle.DefaultMaxZipEntries, "most entries one server's zip may hold")
-	f.Int64Var(&b.maxFileSize, "max-file-size", bundle.DefaultMaxFileSize, "largest evidence file, in bytes")
-	f.Int64Var(&b.maxTotalSize, "max-total-size", bundle.DefaultMaxTotalSize, "largest total (uncompressed) evidence of one server, in bytes")
-	f.StringVar(&b.names, "sitectrl-names", "", "YAML/JSON file overriding the site control names no source settles for ConfigMgr 2007: site mode, Internet-based SUP, SUP-03 settings (docs/evidence.md)")
-	b.winrm.register(cmd) // --bundle or --winrm (winrm.go)
-	b.probe.register(cmd) // --probe/--inventory, alone or with --bundle (probe.go)
+	f.StringVar(&b.Dir, "bundle", "", "evidence folder: one sub-folder or .zip file per server (see docs/evidence.md)")
+	f.StringVar(&b.Bundle.ID, "id", "", "snapshot id (default: <site code>-bundle, -winrm or -probe after the first collector)")
+	f.IntVar(&b.Bundle.MaxZipEntries, "max-zip-entries", bundle.DefaultMaxZipEntries, "most entries one server's zip may hold")
+	f.Int64Var(&b.Bundle.MaxFileSize, "max-file-size", bundle.DefaultMaxFileSize, "largest evidence file, in bytes")
+	f.Int64Var(&b.Bundle.MaxTotalSize, "max-total-size", bundle.DefaultMaxTotalSize, "largest total (uncompressed) evidence of one server, in bytes")
+	f.StringVar(&b.NamesFile, "sitectrl-names", "", "YAML/JSON file overriding the site control names no source settles for ConfigMgr 2007: site mode, Internet-based SUP, SUP-03 settings (docs/evidence.md)")
+	b.registerWinRM(cmd) // --bundle or --winrm (winrm.go)
+	b.registerProbe(cmd) // --probe/--inventory, alone or with --bundle (probe.go)
 }
 
 // inputPaths are the files and folders the collectors read, which no
 // output may overwrite.
-func (b *bundleFlags) inputPaths() []string {
-	return []string{b.bundle, b.names, b.probe.inventory, b.probe.caFile, b.winrm.caFile, b.winrm.passwordFile}
-}
+func (b *bundleFlags) inputPaths() []string { return append(b.Inputs(), b.passwordFile) }
 
-// options are the bundle collector's options from the flags.
-func (b *bundleFlags) options(e *env) (bundle.Options, error) {
-	o := bundle.Options{ID: b.id, MaxZipEntries: b.maxZipEntries, MaxFileSize: b.maxFileSize, MaxTotalSize: b.maxTotalSize, Now: e.now}
-	if b.names != "" {
-		n, err := extract.LoadNames(b.names)
-		if err != nil {
-			return o, usageError(err)
-		}
-		var eo extract.Options
-		n.Apply(&eo)
-		o.SiteMode, o.InternetSUPProperty, o.SUPSettings = eo.SiteMode, eo.InternetSUPProperty, eo.SUPSettings
-	}
-	return o, nil
-}
-
-// collectors are the collectors the flags ask for, in merge order: the
-// evidence (a bundle, or WinRM) first, then the network probe.
-func (b *bundleFlags) collectors(ctx context.Context, e *env) ([]collectors.Collector, error) {
-	for _, l := range []struct {
-		flag string
-		v    int64
-	}{{"--max-zip-entries", int64(b.maxZipEntries)}, {"--max-file-size", b.maxFileSize}, {"--max-total-size", b.maxTotalSize}} {
-		if err := positive(l.flag, l.v); err != nil {
-			return nil, err
-		}
+// collectors are the collectors the flags ask for (audit.Sources), in
+// merge order: the evidence (a bundle, or WinRM) first, then the network
+// probe.
+func (b *bundleFlags) collectors(e *env) ([]collectors.Collector, error) {
+	b.Now, b.Probe.Options.Resolver = e.now, probeResolver
+	if err := b.Check(); err != nil {
+		return nil, usageError(err)
 	}
 	var cs []collectors.Collector
-	switch {
-	case b.winrm.enabled():
-		if b.bundle != "" {
-			return nil, usageError(errors.New("--bundle and --winrm/--winrm-all exclude each other"))
-		}
-		c, err := b.winrm.collector(e, b)
+	if b.WinRM.Enabled() {
+		c, err := b.winrmCollector(e)
 		if err != nil {
 			return nil, err
 		}
 		cs = append(cs, c)
-	case b.bundle != "":
-		opts, err := b.options(e)
+	} else if b.Dir != "" {
+		c, err := b.BundleCollector()
 		if err != nil {
-			return nil, err
+			return nil, usageError(err)
 		}
-		cs = append(cs, &bundle.Collector{Dir: b.bundle, Options: opts})
-	case !b.probe.enabled():
-		return nil, usageError(fmt.Errorf("--bundle DIR or --winrm HOST is required"))
+		cs = append(cs, c)
 	}
-	if b.probe.enabled() {
-		c, err := b.probe.collector(e)
+	if b.Probe.Enabled() {
+		c, err := b.probeCollector(e)
 		if err != nil {
 			return nil, err
 		}
@@ -105,11 +74,11 @@ func (b *bundleFlags) collectors(ctx context.Context, e *env) ([]collectors.Coll
 // collect runs the collectors the flags ask for (audit.Collect: merged,
 // validated) and reports their warnings on standard error.
 func (b *bundleFlags) collect(ctx context.Context, e *env) (*audit.Collected, error) {
-	cs, err := b.collectors(ctx, e)
+	cs, err := b.collectors(e)
 	if err != nil {
 		return nil, err
 	}
-	col, err := audit.Collect(ctx, cs, audit.CollectOptions{ID: b.id})
+	col, err := audit.Collect(ctx, cs, audit.CollectOptions{ID: b.Bundle.ID})
 	if err != nil {
 		return nil, usageError(err)
 	}
@@ -163,15 +132,7 @@ Exit codes:
 			} else {
 				// An interrupted collection is written too: the snapshot
 				// marks its collectors incomplete.
-				f, err := dest.Open(context.WithoutCancel(ctx))
-				if err != nil {
-					return usageError(err)
-				}
-				if _, err := f.Write(col.Data); err != nil {
-					f.Abort()
-					return usageError(err)
-				}
-				if err := f.Commit(); err != nil {
+				if err := dest.WriteBytes(context.WithoutCancel(ctx), col.Data); err != nil {
 					return usageError(err)
 				}
 				fmt.Fprintf(e.stderr, "supaudit: wrote %s\n", outPath)

@@ -85,14 +85,5 @@ func runScan(ctx context.Context, e *env, f *scanFlags) error {
 	// Results point at the evidence file that decided them: in the
 	// bundle read, or in the one --save-bundle wrote (the same
 	// server-relative layout, from the same extractor).
-	return f.report(ctx, e, run, outs, run.Collected(ctx, col, f.evidenceRoot()))
-}
-
-// evidenceRoot is the evidence bundle the scan's facts were read from:
-// --bundle, or the --save-bundle folder of a WinRM collection.
-func (f *scanFlags) evidenceRoot() string {
-	if f.bundle != "" {
-		return f.bundle
-	}
-	return f.winrm.saveBundle
+	return f.report(ctx, e, run, outs, run.Collected(ctx, col, f.EvidenceRoot()))
 }
