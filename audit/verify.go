@@ -175,3 +175,57 @@ func DiffExpectations(want, got []Expectation) (missing, extra []Expectation) {
 	}
 	return missing, extra
 }
+
+// FixtureResult is one fixture judged by Verify.
+type FixtureResult struct {
+	// Expected is the expected-results file, Path the snapshot or evidence
+	// bundle beside it.
+	Expected, Path string
+	// Got are the fixture's results.
+	Got []Expectation
+	// Missing are the expected results not got, Extra those got and not
+	// expected (none when Updated).
+	Missing, Extra []Expectation
+	// Updated is set when the expected-results file was rewritten from
+	// Got.
+	Updated bool
+}
+
+// OK reports whether the fixture's results are the expected ones.
+func (r FixtureResult) OK() bool { return len(r.Missing) == 0 && len(r.Extra) == 0 }
+
+// Verify judges every fixture under dir (Fixtures, JudgeFixture, with the
+// engine compiled once the fixtures are found) and hands each result to
+// each, in order: compared with its expected results, or, with update,
+// written over them (WriteExpected). A fixture that cannot be read or
+// judged stops it with an error.
+func Verify(ctx context.Context, engine func(context.Context) (*policies.Engine, error), dir string, update bool, each func(FixtureResult)) error {
+	expected, paths, err := Fixtures(dir)
+	if err != nil {
+		return err
+	}
+	e, err := engine(ctx)
+	if err != nil {
+		return err
+	}
+	for i, exp := range expected {
+		r := FixtureResult{Expected: exp, Path: paths[i]}
+		if r.Got, err = JudgeFixture(ctx, e, r.Path); err != nil {
+			return err
+		}
+		if update {
+			if err := WriteExpected(exp, r.Got); err != nil {
+				return err
+			}
+			r.Updated = true
+		} else {
+			want, err := ReadExpected(exp)
+			if err != nil {
+				return err
+			}
+			r.Missing, r.Extra = DiffExpectations(want.Results, r.Got)
+		}
+		each(r)
+	}
+	return nil
+}

@@ -93,3 +93,46 @@ func TestDiffSnapshots(t *testing.T) {
 		t.Error("a missing file: no error")
 	}
 }
+
+// TestVerify: a fixture whose expectations are wrong is reported with what
+// is missing and extra; --update rewrites them, and then it matches.
+func TestVerify(t *testing.T) {
+	ctx := context.Background()
+	compile := func(ctx context.Context) (*policies.Engine, error) { return policies.New(ctx, policies.Options{}) }
+	dir := t.TempDir()
+	snap, err := os.ReadFile(filepath.Join(snapshots, "wsus-2-on-sup.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "site.json"), snap, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	exp := filepath.Join(dir, "site"+ExpectedSuffix)
+	if err := os.WriteFile(exp, []byte("results:\n  - {step: SUP-99, status: pass, subject: nowhere}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	verify := func(update bool) []FixtureResult {
+		t.Helper()
+		var rs []FixtureResult
+		if err := Verify(ctx, compile, dir, update, func(r FixtureResult) { rs = append(rs, r) }); err != nil {
+			t.Fatal(err)
+		}
+		if len(rs) != 1 || rs[0].Expected != exp || rs[0].Path != filepath.Join(dir, "site.json") {
+			t.Fatalf("results %+v", rs)
+		}
+		return rs
+	}
+	r := verify(false)[0]
+	if r.OK() || len(r.Missing) != 1 || r.Missing[0].Step != "SUP-99" || len(r.Extra) != len(r.Got) {
+		t.Errorf("mismatch %+v", r)
+	}
+	if r := verify(true)[0]; !r.Updated {
+		t.Errorf("update %+v", r)
+	}
+	if r := verify(false)[0]; !r.OK() {
+		t.Errorf("after update: missing %v, extra %v", r.Missing, r.Extra)
+	}
+	if err := Verify(ctx, compile, filepath.Join(dir, "none"), false, func(FixtureResult) {}); err == nil {
+		t.Error("a missing dir: no error")
+	}
+}

@@ -39,50 +39,33 @@ before committing it.`,
 }
 
 func runVerify(ctx context.Context, e *env, pf *policyFlags, dir string, update bool) error {
-	expected, snaps, err := audit.Fixtures(dir)
+	out := safetext.NewWriter(e.stdout)
+	passed, failed := 0, 0
+	err := audit.Verify(ctx, pf.engine, dir, update, func(r audit.FixtureResult) {
+		switch {
+		case r.Updated:
+			fmt.Fprintf(out, "updated %s (%d results)\n", r.Expected, len(r.Got))
+		case r.OK():
+			passed++
+			fmt.Fprintf(out, "ok   %s (%d results)\n", r.Path, len(r.Got))
+		default:
+			failed++
+			fmt.Fprintf(out, "FAIL %s\n", r.Path)
+			for _, x := range r.Missing {
+				fmt.Fprintf(out, "  - expected %s %s %s\n", x.Step, x.Status, x.Subject)
+			}
+			for _, x := range r.Extra {
+				fmt.Fprintf(out, "  + got      %s %s %s\n", x.Step, x.Status, x.Subject)
+			}
+		}
+	})
 	if err != nil {
 		return usageError(err)
-	}
-	engine, err := pf.engine(ctx)
-	if err != nil {
-		return err
-	}
-	failed := 0
-	for i, expPath := range expected {
-		snapPath := snaps[i]
-		got, err := audit.JudgeFixture(ctx, engine, snapPath)
-		if err != nil {
-			return usageError(err)
-		}
-		if update {
-			if err := audit.WriteExpected(expPath, got); err != nil {
-				return usageError(err)
-			}
-			fmt.Fprintf(safetext.NewWriter(e.stdout), "updated %s (%d results)\n", expPath, len(got))
-			continue
-		}
-		want, err := audit.ReadExpected(expPath)
-		if err != nil {
-			return usageError(err)
-		}
-		missing, extra := audit.DiffExpectations(want.Results, got)
-		if len(missing) == 0 && len(extra) == 0 {
-			fmt.Fprintf(safetext.NewWriter(e.stdout), "ok   %s (%d results)\n", snapPath, len(got))
-			continue
-		}
-		failed++
-		fmt.Fprintf(safetext.NewWriter(e.stdout), "FAIL %s\n", snapPath)
-		for _, x := range missing {
-			fmt.Fprintf(safetext.NewWriter(e.stdout), "  - expected %s %s %s\n", x.Step, x.Status, x.Subject)
-		}
-		for _, x := range extra {
-			fmt.Fprintf(safetext.NewWriter(e.stdout), "  + got      %s %s %s\n", x.Step, x.Status, x.Subject)
-		}
 	}
 	if update {
 		return nil
 	}
-	fmt.Fprintf(safetext.NewWriter(e.stdout), "%d passed, %d failed\n", len(expected)-failed, failed)
+	fmt.Fprintf(out, "%d passed, %d failed\n", passed, failed)
 	if failed > 0 {
 		return errFindings
 	}
