@@ -1,12 +1,14 @@
 package report
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 
+	"github.com/supaudit/supaudit/internal/safetext"
 	"github.com/supaudit/supaudit/snapdiff"
 )
 
@@ -21,6 +23,21 @@ type Diff struct {
 	Verdicts []VerdictChange   `json:"verdicts"`
 	// Worse is whether some verdict got worse (exit code 1).
 	Worse bool `json:"worse"`
+}
+
+// WriteDiff writes d in a diff format: "table" (WriteDiffTable, with the
+// values and hosts of the inputs' control characters escaped, as they may
+// reach a terminal) or "json" (indented).
+func WriteDiff(w io.Writer, format string, d *Diff) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(d)
+	case "table":
+		return WriteDiffTable(safetext.NewWriter(w), d)
+	}
+	return fmt.Errorf("unknown format %q: want table or json", format)
 }
 
 // WriteDiffTable writes d as the terminal tables of supaudit diff: the

@@ -3,15 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/supaudit/supaudit/audit"
 	"github.com/supaudit/supaudit/facts"
-	"github.com/supaudit/supaudit/internal/safetext"
 	"github.com/supaudit/supaudit/report"
 )
 
@@ -63,24 +60,12 @@ func runDiff(ctx context.Context, e *env, f *diffFlags, a, b string) error {
 	if err := positive("--max-size", f.maxSize); err != nil {
 		return err
 	}
-	out, err := audit.Diff(ctx, f.engine, a, b, f.maxSize)
+	out, err := audit.Diff(ctx, f.Engine, a, b, f.maxSize)
 	if err != nil {
-		var ce *codeError
-		if errors.As(err, &ce) {
-			return err
-		}
 		return usageError(err)
 	}
 	var buf bytes.Buffer
-	if f.format == "json" {
-		enc := json.NewEncoder(&buf)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(out); err != nil {
-			return usageError(err)
-		}
-	} else if err := report.WriteDiffTable(safetext.NewWriter(&buf), out); err != nil {
-		// safetext: values and hosts from the snapshots reach the
-		// terminal with their control characters escaped.
+	if err := report.WriteDiff(&buf, f.format, out); err != nil {
 		return usageError(err)
 	}
 	if _, err := e.stdout.Write(buf.Bytes()); err != nil {
