@@ -42,24 +42,12 @@ func (b *bundleFlags) registerWinRM(cmd *cobra.Command) {
 	f.StringVar(&w.SaveBundle, "save-bundle", "", "also write the raw WinRM evidence to this folder, in the evidence-bundle layout (audit trail)")
 }
 
-// password returns the WinRM password: --password-file, the environment,
-// or a prompt on the terminal. It is never put in an error message.
+// password returns the WinRM password: --password-file
+// (winrm.ReadPasswordFile), the environment, or a prompt on the terminal.
+// It is never put in an error message.
 func (b *bundleFlags) password(e *env) (string, error) {
 	if b.passwordFile != "" {
-		f, err := os.Open(b.passwordFile)
-		if err != nil {
-			return "", fmt.Errorf("--password-file %s: %w", b.passwordFile, errors.Unwrap(err))
-		}
-		defer f.Close()
-		line, err := bufio.NewReader(io.LimitReader(f, 4096)).ReadString('\n')
-		if err != nil && err != io.EOF {
-			return "", fmt.Errorf("--password-file %s: cannot read it", b.passwordFile)
-		}
-		line = strings.TrimRight(line, "\r\n")
-		if line == "" {
-			return "", fmt.Errorf("--password-file %s: the first line is empty", b.passwordFile)
-		}
-		return line, nil
+		return winrm.ReadPasswordFile(b.passwordFile)
 	}
 	if p := os.Getenv(envWinRMPassword); p != "" {
 		return p, nil
