@@ -407,6 +407,15 @@ func (s *Set) Abort() {
 	s.files = nil
 }
 
+// WriteTo writes the output of fn to the file name (WriteFile) or, when
+// name is "", straight to stdout.
+func WriteTo(ctx context.Context, name string, stdout io.Writer, inputs *Inputs, fn func(w io.Writer) error) error {
+	if name == "" {
+		return fn(stdout)
+	}
+	return WriteFile(ctx, name, inputs, fn)
+}
+
 // WriteFile writes the output of fn to name (see the package comment):
 // the one-file form of Prepare, Open and Commit. A failing fn, or a
 // cancelled ctx, leaves the old file.

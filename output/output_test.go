@@ -286,3 +286,15 @@ func TestDestWriteBytes(t *testing.T) {
 	}
 	onlyFiles(t, dir, "site.json")
 }
+
+// TestWriteTo: no name writes to stdout, a name atomically to that file.
+func TestWriteTo(t *testing.T) {
+	var stdout strings.Builder
+	if err := WriteTo(context.Background(), "", &stdout, nil, write("to stdout")); err != nil || stdout.String() != "to stdout" {
+		t.Errorf("stdout %q, %v", stdout.String(), err)
+	}
+	p := filepath.Join(t.TempDir(), "r.html")
+	if err := WriteTo(context.Background(), p, &stdout, nil, write("to file")); err != nil || read(t, p) != "to file" || stdout.String() != "to stdout" {
+		t.Errorf("file: %v", err)
+	}
+}

@@ -43,17 +43,15 @@ func (p *policyFlags) engine(ctx context.Context) (*policies.Engine, error) {
 
 type checkFlags struct {
 	policyFlags
-	format  string
-	output  string
+	// reports: --format, --output and every --report (reports.go).
+	reports audit.ReportRequest
 	failOn  string
 	answers string
 	noColor bool
 	maxSize int64
 	// waivers and history: see waivers.go.
-	waivers string
-	history string
-	// reports are the --report FORMAT[=PATH] values (reports.go).
-	reports    []string
+	waivers    string
+	history    string
 	sourceRoot string
 	quiet      *pflag.Flag
 	changed    func(name string) bool
@@ -154,9 +152,9 @@ func (f *checkFlags) report(ctx context.Context, e *env, run *audit.Run, outs *a
 func (f *checkFlags) registerReportFlags(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	f.changed = fl.Changed
-	fl.StringVarP(&f.format, "format", "f", "table", "output format (any case): "+strings.Join(report.Formats(), ", "))
-	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file (atomically) instead of standard output")
-	fl.StringArrayVar(&f.reports, "report", nil, "write a report FORMAT[=PATH] (repeatable; no path: standard output, at most one); all files are written or none; see docs/reports.md")
+	fl.StringVarP(&f.reports.Format, "format", "f", "table", "output format (any case): "+strings.Join(report.Formats(), ", "))
+	fl.StringVarP(&f.reports.Output, "output", "o", "", "write the report to this file (atomically) instead of standard output")
+	fl.StringArrayVar(&f.reports.Reports, "report", nil, "write a report FORMAT[=PATH] (repeatable; no path: standard output, at most one); all files are written or none; see docs/reports.md")
 	fl.StringVar(&f.sourceRoot, "source-root", "", "make SARIF file URIs relative to this directory (the repository root; base id SRCROOT)")
 	if fl.Lookup("quiet") == nil {
 		fl.BoolP("quiet", "q", false, "table: only the results that do not pass and the summary")
@@ -176,7 +174,7 @@ func (f *checkFlags) threshold() (results.Status, error) {
 	if err != nil {
 		return "", usageError(err)
 	}
-	if _, err := report.ParseFormat(f.format); err != nil {
+	if _, err := report.ParseFormat(f.reports.Format); err != nil {
 		return "", usageError(err)
 	}
 	return failOn, nil

@@ -100,18 +100,14 @@ func runReport(ctx context.Context, e *env, f *reportFlags) error {
 	if err != nil {
 		return usageError(fmt.Errorf("history %s: %w", history.Describe(f.history), err))
 	}
-	if f.output == "" {
-		if err := report.WriteHistory(ctx, f.format, e.stdout, v); err != nil {
-			return usageError(err)
-		}
-		return nil
-	}
-	if err := output.WriteFile(ctx, f.output, output.NewInputs(f.history), func(w io.Writer) error {
+	if err := output.WriteTo(ctx, f.output, e.stdout, output.NewInputs(f.history), func(w io.Writer) error {
 		return report.WriteHistory(ctx, f.format, w, v)
 	}); err != nil {
 		return usageError(err)
 	}
-	fmt.Fprintf(e.stderr, "supaudit: wrote %s: %d run(s); %d of %d sites ready\n", f.output, v.Runs, v.Ready, v.Sites)
+	if f.output != "" {
+		fmt.Fprintf(e.stderr, "supaudit: wrote %s: %d run(s); %d of %d sites ready\n", f.output, v.Runs, v.Ready, v.Sites)
+	}
 	return nil
 }
 

@@ -16,8 +16,8 @@ import (
 // prepareReports checks the destinations of the reports the flags ask
 // for (audit.PrepareReports) before any judging.
 func (f *checkFlags) prepareReports(inputs *output.Inputs) (*audit.Outputs, error) {
-	outs, err := audit.PrepareReports(audit.ReportRequest{Format: f.format, Output: f.output, Reports: f.reports,
-		Shorthand: f.changed("format") || f.changed("output")}, inputs)
+	f.reports.Shorthand = f.changed("format") || f.changed("output")
+	outs, err := audit.PrepareReports(f.reports, inputs)
 	if err != nil {
 		return nil, usageError(err)
 	}
