@@ -197,6 +197,18 @@ fixtures (` + "`[]`" + ` stands for a server, port or virtual directory).
 		for _, r := range st.Remediation {
 			fmt.Fprintf(&b, "* Remediation: %s\n", r)
 		}
+		if len(st.Fixes) > 0 {
+			// Placeholders such as {server} are filled in per result.
+			fmt.Fprintf(&b, "* Fixes (per finding; `{name}` is filled in for the result's subject):\n")
+			names := make([]string, 0, len(st.Fixes))
+			for name := range st.Fixes {
+				names = append(names, name)
+			}
+			sort.Strings(names)
+			for _, name := range names {
+				fmt.Fprintf(&b, "  * `%s`: %s\n", name, strings.Join(st.Fixes[name], " "))
+			}
+		}
 		if st.MoreInformation != "" {
 			fmt.Fprintf(&b, "* More Information: %s\n", st.MoreInformation)
 		}

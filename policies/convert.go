@@ -22,6 +22,7 @@ var (
 	keyFile, keyFact, keyValue, keyUnknown     = ast.String("file"), ast.String("fact"), ast.String("value"), ast.String("unknown")
 	keyProvenance, keyConflicts, keyCollector  = ast.String("provenance"), ast.String("conflicts"), ast.String("collector")
 	keyHost, keySource, keyLine                = ast.String("host"), ast.String("source"), ast.String("line")
+	keyFix, keyFixArgs                         = ast.String("fix"), ast.String("fix_args")
 )
 
 func str(t *ast.Term) (string, bool) {
@@ -29,11 +30,12 @@ func str(t *ast.Term) (string, bool) {
 	return string(s), ok
 }
 
-func fastResult(v ast.Value) (results.Result, bool) {
+func fastResult(v ast.Value) (results.Result, fixSpec, bool) {
 	var r results.Result
+	var f fixSpec
 	obj, ok := v.(ast.Object)
 	if !ok {
-		return r, false
+		return r, f, false
 	}
 	err := obj.Iter(func(k, val *ast.Term) error {
 		key, ok := k.Value.(ast.String)
@@ -61,6 +63,10 @@ func fastResult(v ast.Value) (results.Result, bool) {
 			r.Remediation, ok = stringList(val.Value)
 		case keyEvidence:
 			r.Evidence, ok = evidenceList(val.Value)
+		case keyFix:
+			f.names, ok = fixNames(val.Value)
+		case keyFixArgs:
+			f.args, ok = fixArgs(val.Value)
 		case keySnapshot, keyFile:
 			_, ok = str(val)
 		default:
@@ -71,7 +77,7 @@ func fastResult(v ast.Value) (results.Result, bool) {
 		}
 		return nil
 	})
-	return r, err == nil
+	return r, f, err == nil
 }
 
 type shapeError struct{}

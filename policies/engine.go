@@ -39,6 +39,9 @@ type Step struct {
 	// (custom.remediation): what to do whatever the subject; each result
 	// adds what to do for its own subject.
 	Remediation []string `json:"remediation,omitempty"`
+	// Fixes are the step's remediation per finding (custom.fixes): each
+	// result names the fixes that apply to it (see fixes.go).
+	Fixes map[string][]string `json:"fixes,omitempty"`
 	// Package and Location say where the step's rule is defined.
 	Package  string `json:"package"`
 	Location string `json:"location"`
@@ -110,6 +113,9 @@ type Engine struct {
 	stepByID map[string]Step
 	params   map[string]any
 	timeout  time.Duration
+	// stepFixes and sharedFixes are the fixes of the METADATA, parsed once.
+	stepFixes   map[string]map[string][]fixTemplate
+	sharedFixes map[string][]fixTemplate
 }
 
 // New loads, compiles and prepares the policies once.
@@ -163,7 +169,8 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prepare policies: %w", err)
 	}
-	e := &Engine{pq: pq, compiler: compiler, params: params, stepByID: map[string]Step{}, timeout: opts.EvalTimeout}
+	e := &Engine{pq: pq, compiler: compiler, params: params, stepByID: map[string]Step{}, timeout: opts.EvalTimeout,
+		stepFixes: map[string]map[string][]fixTemplate{}, sharedFixes: map[string][]fixTemplate{}}
 	if err := e.indexSteps(); err != nil {
 		return nil, err
 	}
@@ -380,7 +387,24 @@ func (e *Engine) indexSteps() error {
 			continue
 		}
 		id, _ := a.Custom["id"].(string)
+		where := ""
+		if ref.Location != nil {
+			where = fmt.Sprintf("%s:%d: ", ref.Location.File, ref.Location.Row)
+		}
+		var fixes map[string][]fixTemplate
+		if v, ok := a.Custom["fixes"]; ok {
+			var err error
+			if fixes, err = parseFixes(v); err != nil {
+				return fmt.Errorf("policy error: %s%w", where, err)
+			}
+		}
 		if id == "" {
+			for _, name := range fixNamesOf(fixes) {
+				if _, dup := e.sharedFixes[name]; dup {
+					return fmt.Errorf("policy error: %sthe shared fix %q is defined twice", where, name)
+				}
+				e.sharedFixes[name] = fixes[name]
+			}
 			continue
 		}
 		st := Step{
@@ -407,6 +431,10 @@ func (e *Engine) indexSteps() error {
 		st.Manual, _ = a.Custom["manual"].(bool)
 		if ref.Location != nil {
 			st.Location = fmt.Sprintf("%s:%d", ref.Location.File, ref.Location.Row)
+		}
+		if fixes != nil {
+			e.stepFixes[id] = fixes
+			st.Fixes = rawFixes(a.Custom["fixes"])
 		}
 		if prev, dup := e.stepByID[id]; dup {
 			return fmt.Errorf("policy error: step %s is annotated twice (%s and %s)", id, prev.Location, st.Location)
@@ -594,7 +622,9 @@ func inputValue(doc *facts.Document, answers []facts.Answer) (ast.Value, error) 
 
 // eval runs the prepared query on one snapshot's input.
 func (e *Engine) eval(ctx context.Context, input ast.Value) (rego.ResultSet, error) {
-	return e.pq.Eval(ctx, rego.EvalParsedInput(input), rego.EvalVirtualCache(newFlatCache()))
+	c := getFlatCache()
+	defer c.release()
+	return e.pq.Eval(ctx, rego.EvalParsedInput(input), rego.EvalVirtualCache(c))
 }
 
 // rawTerm is the prepared query's result converter: it keeps OPA's term
@@ -603,20 +633,11 @@ func (e *Engine) eval(ctx context.Context, input ast.Value) (rego.ResultSet, err
 func rawTerm(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil }
 
 func (e *Engine) decodeResult(v ast.Value) (results.Result, error) {
-	r, ok := fastResult(v)
+	r, fix, ok := fastResult(v)
 	if !ok {
-		generic, err := ast.JSON(v)
-		if err != nil {
-			return r, fmt.Errorf("a policy produced a result that is not JSON: %w", err)
-		}
-		b, err := json.Marshal(generic)
-		if err != nil {
+		var err error
+		if r, fix, err = strictResult(v); err != nil {
 			return r, err
-		}
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&r); err != nil {
-			return r, fmt.Errorf("a policy produced a malformed result (%s): %s", err, truncate(string(b), 300))
 		}
 	}
 	if !r.Status.Valid() {
@@ -642,6 +663,15 @@ func (e *Engine) decodeResult(v ast.Value) (results.Result, error) {
 	if r.MoreInformation == "" {
 		r.MoreInformation = st.MoreInformation
 	}
+	if len(fix.names) > 0 {
+		lines, err := e.remediation(st, fix, r.Subject)
+		if err != nil {
+			return r, err
+		}
+		r.Remediation = append(lines, r.Remediation...)
+	} else if fix.args != nil {
+		return r, fmt.Errorf("step %s: a policy produced a result with fix_args but no fix", r.Step)
+	}
 	if r.Evidence == nil {
 		r.Evidence = []results.Evidence{}
 	}
@@ -649,6 +679,35 @@ func (e *Engine) decodeResult(v ast.Value) (results.Result, error) {
 		r.Remediation = []string{}
 	}
 	return r, nil
+}
+
+// strictResult decodes a result with the strict JSON decoder, which names
+// what is wrong with a result that fastResult refused.
+func strictResult(v ast.Value) (results.Result, fixSpec, error) {
+	var r results.Result
+	generic, err := ast.JSON(v)
+	if err != nil {
+		return r, fixSpec{}, fmt.Errorf("a policy produced a result that is not JSON: %w", err)
+	}
+	b, err := json.Marshal(generic)
+	if err != nil {
+		return r, fixSpec{}, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var full struct {
+		results.Result
+		Fix     json.RawMessage `json:"fix"`
+		FixArgs map[string]any  `json:"fix_args"`
+	}
+	if err := dec.Decode(&full); err != nil {
+		return r, fixSpec{}, fmt.Errorf("a policy produced a malformed result (%s): %s", err, truncate(string(b), 300))
+	}
+	fix, err := strictFix(full.Fix, full.FixArgs)
+	if err != nil {
+		return full.Result, fix, fmt.Errorf("step %s: a policy produced a malformed result (%s): %s", full.Result.Step, err, truncate(string(b), 300))
+	}
+	return full.Result, fix, nil
 }
 
 func truncate(s string, n int) string {

@@ -26,6 +26,26 @@ names(ss) := concat(", ", sort([s.fqdn | some s in ss]))
 #   more_information: Determine the Software Update Point Infrastructure
 #   remediation:
 #     - "Choose the site system server that gets the software update point role; its FQDN must resolve and its WSUS web site must answer on the WSUS ports from the site server."
+#   fixes:
+#     designate:
+#       - "Choose the site system server for the active SUP (the site server or a remote site system with WSUS 3.0)."
+#       - "In the ConfigMgr console, Site Settings > Component Configuration > Software Update Point Component > General: select Use this server as the active software update point."
+#     collect_active:
+#       - "Collect the whole site control file (sitectrl.ct0) from the site server: the SMS_WSUS_CONFIGURATION_MANAGER component's DefaultWSUS property names the active software update point."
+#     collect_role:
+#       - "Collect the site control file (sitectrl.ct0) from the site server, or add the SUP role facts to the snapshot."
+#     one_active:
+#       - "Keep one active SUP per site: in the Software Update Point Component properties name a single server as the active SUP, and remove or deactivate the others."
+#     one_internet:
+#       - "Keep at most one active Internet-based SUP: on the Internet-based tab of the Software Update Point Component properties name a single server."
+#     dns:
+#       - "Register {subject} in DNS (an A record for the intranet FQDN) and check that clients and the site server resolve it."
+#       - "Use the FQDN in the site system properties (Specify a fully qualified domain name for this site system)."
+#     answer:
+#       - "Check that IIS and the WSUS web site are running on {subject}."
+#       - "Open the WSUS ports in the Windows Firewall and on network firewalls between the site server, clients and the SUP."
+#     probe:
+#       - "Probe the SUP's ports (supaudit collect --probe) or collect WCM.log from the site server, which records each connection to WSUS."
 sup_04 contains {
 	"step": "SUP-04",
 	"status": "pass",
@@ -40,10 +60,7 @@ sup_04 contains {
 	"subject": lib.site_name,
 	"message": "no site system is designated as the active software update point",
 	"evidence": [lib.evidence(sprintf("servers[%s].sup.active", [s.fqdn]), s.sup.active) | some s in input.servers; s.sup.active],
-	"remediation": [
-		"Choose the site system server for the active SUP (the site server or a remote site system with WSUS 3.0).",
-		"In the ConfigMgr console, Site Settings > Component Configuration > Software Update Point Component > General: select Use this server as the active software update point.",
-	],
+	"fix": "designate",
 } if {
 	lib.sup_facts_known
 	count(lib.active_sups) == 0
@@ -55,7 +72,7 @@ sup_04 contains lib.result(rego.metadata.chain(), {
 	"subject": lib.site_name,
 	"message": sprintf("no site system is known to be the active software update point, and for %s it is unknown (%s)", [concat(", ", sort([s.fqdn | some s in lib.active_unknown])), concat("; ", sort({lib.why(s.sup.active) | some s in lib.active_unknown}))]),
 	"evidence": [lib.evidence(sprintf("servers[%s].sup.active", [s.fqdn]), s.sup.active) | some s in lib.active_unknown],
-	"remediation": ["Collect the whole site control file (sitectrl.ct0) from the site server: the SMS_WSUS_CONFIGURATION_MANAGER component's DefaultWSUS property names the active software update point."],
+	"fix": "collect_active",
 }) if {
 	lib.sup_facts_known
 	count(lib.active_sups) == 0
@@ -67,7 +84,7 @@ sup_04 contains {
 	"status": "unknown",
 	"subject": lib.site_name,
 	"message": "no collected fact says which site system is the active software update point",
-	"remediation": ["Collect the site control file (sitectrl.ct0) from the site server, or add the SUP role facts to the snapshot."],
+	"fix": "collect_role",
 } if {
 	not lib.sup_facts_known
 }
@@ -78,7 +95,7 @@ sup_04 contains {
 	"subject": lib.site_name,
 	"message": sprintf("%d site systems are designated as the active software update point (%s); a site has exactly one", [count(lib.active_sups), names(lib.active_sups)]),
 	"evidence": [lib.evidence(sprintf("servers[%s].sup.active", [s.fqdn]), s.sup.active) | some s in lib.active_sups],
-	"remediation": ["Keep one active SUP per site: in the Software Update Point Component properties name a single server as the active SUP, and remove or deactivate the others."],
+	"fix": "one_active",
 } if count(lib.active_sups) > 1
 
 sup_04 contains {
@@ -87,7 +104,7 @@ sup_04 contains {
 	"subject": lib.site_name,
 	"message": sprintf("%d site systems are designated as the active Internet-based software update point (%s); a site has at most one", [count(lib.internet_sups), names(lib.internet_sups)]),
 	"evidence": [lib.evidence(sprintf("servers[%s].sup.internet_based", [s.fqdn]), s.sup.internet_based) | some s in lib.internet_sups],
-	"remediation": ["Keep at most one active Internet-based SUP: on the Internet-based tab of the Software Update Point Component properties name a single server."],
+	"fix": "one_internet",
 } if count(lib.internet_sups) > 1
 
 designated contains s if some s in lib.active_sups
@@ -130,10 +147,7 @@ sup_04 contains {
 	"subject": s.fqdn,
 	"message": sprintf("%s does not resolve in DNS", [s.fqdn]),
 	"evidence": [lib.evidence(sprintf("servers[%s].resolves", [s.fqdn]), s.resolves)],
-	"remediation": [
-		sprintf("Register %s in DNS (an A record for the intranet FQDN) and check that clients and the site server resolve it.", [s.fqdn]),
-		"Use the FQDN in the site system properties (Specify a fully qualified domain name for this site system).",
-	],
+	"fix": "dns",
 } if {
 	some s in designated
 	count(answering(s)) == 0
@@ -146,10 +160,7 @@ sup_04 contains {
 	"subject": s.fqdn,
 	"message": sprintf("%s does not answer on port %s", [s.fqdn, concat(", ", [sprintf("%d%s (%s)", [p.port, lib.tested_from(p), lib.source(p.reachable.provenance)]) | some p in probes(s)])]),
 	"evidence": port_evidence(s),
-	"remediation": [
-		sprintf("Check that IIS and the WSUS web site are running on %s.", [s.fqdn]),
-		"Open the WSUS ports in the Windows Firewall and on network firewalls between the site server, clients and the SUP.",
-	],
+	"fix": "answer",
 } if {
 	some s in designated
 	all_unreachable(s)
@@ -162,7 +173,7 @@ sup_04 contains {
 	"subject": s.fqdn,
 	"message": sprintf("not established whether %s resolves and answers: no port was found reachable or unreachable", [s.fqdn]),
 	"evidence": array.concat([lib.evidence(sprintf("servers[%s].resolves", [s.fqdn]), object.get(s, "resolves", {}))], port_evidence(s)),
-	"remediation": ["Probe the SUP's ports (supaudit collect --probe) or collect WCM.log from the site server, which records each connection to WSUS."],
+	"fix": "probe",
 } if {
 	some s in designated
 	count(answering(s)) == 0
@@ -189,6 +200,21 @@ all_unreachable(s) if {
 #   more_information: How to Install the Windows Server Update Services 3.0 Administration Console
 #   remediation:
 #     - "Where the active software update point is a remote site system, install the WSUS 3.0 Administration Console (the WSUS version of the SUP, SP1 or later for ConfigMgr 2007 SP1) on the site server."
+#   fixes:
+#     collect_identity:
+#       - "Collect the site server's identity (HKLM\\SOFTWARE\\Microsoft\\SMS\\Identification or the site control file)."
+#     collect_setup:
+#       - "Collect the WSUS setup registry key (HKLM\\SOFTWARE\\Microsoft\\Update Services\\Server\\Setup) from the site server."
+#     install_console:
+#       - "Install the WSUS 3.0 Administration Console on the site server: run WSUS 3.0 setup (WSUSSetup.exe) and choose Administration Console only."
+#       - "Use the same WSUS 3.0 service pack as on the SUP (WSUS 3.0 SP1 or later for ConfigMgr 2007 SP1 and later)."
+#       - "Check WCM.log on the site server for a successful connection to the WSUS server afterwards."
+#     collect_version:
+#       - "Collect the VersionString value of HKLM\\SOFTWARE\\Microsoft\\Update Services\\Server\\Setup on the site server."
+#     collect_configmgr_version:
+#       - "Collect the site's ConfigMgr version (HKLM\\SOFTWARE\\Microsoft\\SMS\\Setup, Full Version)."
+#     same_level:
+#       - "Upgrade the WSUS Administration Console on the site server (or WSUS on the SUP) so both run the same WSUS 3.0 service pack."
 sup_05 contains {
 	"step": "SUP-05",
 	"status": "not_applicable",
@@ -206,7 +232,7 @@ sup_05 contains {
 	"subject": lib.site_name,
 	"message": "cannot tell whether the active SUP is remote: the site server is not known",
 	"evidence": [lib.evidence("site.site_server", object.get(input.site, "site_server", {}))],
-	"remediation": ["Collect the site server's identity (HKLM\\SOFTWARE\\Microsoft\\SMS\\Identification or the site control file)."],
+	"fix": "collect_identity",
 } if {
 	not lib.known(object.get(input, ["site", "site_server"], {}))
 }
@@ -239,7 +265,7 @@ sup_05 contains {
 	"subject": input.site.site_server.value,
 	"message": sprintf("the active SUP %s is remote, but whether the WSUS Administration Console is installed on the site server %s is unknown (%s)", [remote_sup.fqdn, input.site.site_server.value, reason]),
 	"evidence": [lib.evidence(sprintf("servers[%s].wsus.install_type", [input.site.site_server.value]), console_fact)],
-	"remediation": ["Collect the WSUS setup registry key (HKLM\\SOFTWARE\\Microsoft\\Update Services\\Server\\Setup) from the site server."],
+	"fix": "collect_setup",
 } if {
 	remote_sup
 	not lib.known(console_fact)
@@ -253,19 +279,13 @@ console_unknown_reason := lib.why(console_fact) if {
 	not lib.known(console_fact)
 }
 
-console_remediation := [
-	"Install the WSUS 3.0 Administration Console on the site server: run WSUS 3.0 setup (WSUSSetup.exe) and choose Administration Console only.",
-	"Use the same WSUS 3.0 service pack as on the SUP (WSUS 3.0 SP1 or later for ConfigMgr 2007 SP1 and later).",
-	"Check WCM.log on the site server for a successful connection to the WSUS server afterwards.",
-]
-
 sup_05 contains {
 	"step": "SUP-05",
 	"status": "fail",
 	"subject": input.site.site_server.value,
 	"message": sprintf("the active SUP %s is remote, and the WSUS Administration Console is not installed on the site server %s", [remote_sup.fqdn, input.site.site_server.value]),
 	"evidence": [lib.evidence(sprintf("servers[%s].wsus.install_type", [input.site.site_server.value]), console_fact)],
-	"remediation": console_remediation,
+	"fix": "install_console",
 } if {
 	remote_sup
 	console_fact.value == "none"
@@ -281,7 +301,7 @@ sup_05 contains {
 	"subject": input.site.site_server.value,
 	"message": sprintf("the WSUS Administration Console is installed on the site server %s, but its version is unknown (%s)", [input.site.site_server.value, lib.why(console_version)]),
 	"evidence": [lib.evidence(sprintf("servers[%s].wsus.install_type", [input.site.site_server.value]), console_fact)],
-	"remediation": ["Collect the VersionString value of HKLM\\SOFTWARE\\Microsoft\\Update Services\\Server\\Setup on the site server."],
+	"fix": "collect_version",
 } if {
 	remote_sup
 	console_installed
@@ -300,7 +320,7 @@ sup_05 contains {
 	"subject": input.site.site_server.value,
 	"message": sprintf("the WSUS Administration Console on the site server %s is %s (%s); this site needs %s or later", [input.site.site_server.value, lib.release_name(console_version.value), console_version.value, lib.release_name(lib.wsus_minimum)]),
 	"evidence": console_evidence,
-	"remediation": console_remediation,
+	"fix": "install_console",
 } if {
 	remote_sup
 	console_installed
@@ -314,7 +334,7 @@ sup_05 contains {
 	"subject": input.site.site_server.value,
 	"message": sprintf("the WSUS Administration Console on the site server is %s (%s); whether the site needs WSUS 3.0 SP1 is unknown because the ConfigMgr version is unknown", [lib.release_name(console_version.value), console_version.value]),
 	"evidence": console_evidence,
-	"remediation": ["Collect the site's ConfigMgr version (HKLM\\SOFTWARE\\Microsoft\\SMS\\Setup, Full Version)."],
+	"fix": "collect_configmgr_version",
 } if {
 	remote_sup
 	console_installed
@@ -357,7 +377,7 @@ sup_05 contains {
 	"subject": input.site.site_server.value,
 	"message": sprintf("the WSUS Administration Console on the site server is %s (%s) but WSUS on the SUP %s is %s (%s); use the same service pack level", [lib.release_name(console_version.value), console_version.value, remote_sup.fqdn, lib.release_name(sup_wsus_version), sup_wsus_version]),
 	"evidence": array.concat(console_evidence, [lib.evidence(sprintf("servers[%s].wsus.version", [remote_sup.fqdn]), remote_sup.wsus.version)]),
-	"remediation": ["Upgrade the WSUS Administration Console on the site server (or WSUS on the SUP) so both run the same WSUS 3.0 service pack."],
+	"fix": "same_level",
 } if {
 	remote_sup
 	console_installed
