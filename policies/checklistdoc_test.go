@@ -248,6 +248,16 @@ fixtures (` + "`[]`" + ` stands for a server, port or virtual directory).
 			fmt.Fprintf(&b, "* Facts cited: %s\n", strings.Join(list, ", "))
 		}
 	}
+	if len(e.sharedFixes) > 0 {
+		fmt.Fprintf(&b, "\n## Shared fixes\n\nFixes that the rules of several steps name, defined in the METADATA of a package rather than of one step.\n\n")
+		for _, name := range fixNamesOf(e.sharedFixes) {
+			var lines []string
+			for _, t := range e.sharedFixes[name] {
+				lines = append(lines, t.src)
+			}
+			fmt.Fprintf(&b, "* `%s`: %s\n", name, strings.Join(lines, " "))
+		}
+	}
 	return []byte(b.String()), nil
 }
 

@@ -24,7 +24,7 @@ import (
 //
 // A result names the fixes that apply ("fix": "dns", or a list of names)
 // and the values of their placeholders ("fix_args": {"server": s.fqdn});
-// {subject} is always the result's subject. The engine reads the fixes once,
+// {subject} and {step} are the result's subject and step. The engine reads the fixes once,
 // when it compiles the policies, and expands them for each result, so the
 // rules evaluate no remediation text. A fix that several steps share (the
 // Internet-based SUP gate of SUP-09..SUP-12) is defined in the custom.fixes
@@ -34,6 +34,7 @@ import (
 
 // fixTemplate is one line of a fix: literal text and placeholders in turn.
 type fixTemplate struct {
+	src   string
 	parts []fixPart
 }
 
@@ -47,7 +48,7 @@ type fixPart struct {
 // such a placeholder is an error, so that a typo is found when the
 // policies compile, not in a report.
 func parseFix(line string) (fixTemplate, error) {
-	var t fixTemplate
+	t := fixTemplate{src: line}
 	for line != "" {
 		i := strings.IndexAny(line, "{}")
 		if i < 0 {
@@ -86,8 +87,9 @@ func validArgName(s string) bool {
 	return true
 }
 
-// expand fills the placeholders from args ({subject} from subject).
-func (t fixTemplate) expand(args map[string]string, subject string) (string, error) {
+// expand fills the placeholders from args; {subject} and {step}, unless
+// args name them, are the result's subject and step.
+func (t fixTemplate) expand(args map[string]string, step, subject string) (string, error) {
 	if len(t.parts) == 1 && !t.parts[0].arg {
 		return t.parts[0].text, nil
 	}
@@ -100,6 +102,9 @@ func (t fixTemplate) expand(args map[string]string, subject string) (string, err
 		v, ok := args[p.text]
 		if !ok && p.text == "subject" {
 			v, ok = subject, true
+		}
+		if !ok && p.text == "step" {
+			v, ok = step, true
 		}
 		if !ok {
 			return "", fmt.Errorf("no value for {%s} (the result's fix_args)", p.text)
@@ -202,7 +207,7 @@ func (e *Engine) remediation(st Step, f fixSpec, subject string) ([]string, erro
 			return nil, fmt.Errorf("step %s: a policy named the fix %q, which neither the step's METADATA (custom.fixes, %s) nor a shared custom.fixes defines", st.ID, name, st.Location)
 		}
 		for _, t := range lines {
-			s, err := t.expand(f.args, subject)
+			s, err := t.expand(f.args, st.ID, subject)
 			if err != nil {
 				return nil, fmt.Errorf("step %s: fix %q: %w", st.ID, name, err)
 			}

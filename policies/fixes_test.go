@@ -21,6 +21,7 @@ func TestParseFix(t *testing.T) {
 		{line: "Register {server} in DNS.", want: "Register SUP01.corp.example.com in DNS."},
 		{line: "{server}:{n}", want: "SUP01.corp.example.com:8530"},
 		{line: "Fix {subject}.", want: "Fix site ABC."},
+		{line: "Do {step} for {subject}.", want: "Do SUP-04 for site ABC."},
 		{line: "Open {port}.", err: "no value for {port}"},
 		{line: "Open {Port}.", err: "placeholder {Port}"},
 		{line: "Open {port.", err: "a { without }"},
@@ -30,7 +31,7 @@ func TestParseFix(t *testing.T) {
 		tpl, err := parseFix(tc.line)
 		if err == nil {
 			var got string
-			got, err = tpl.expand(args, "site ABC")
+			got, err = tpl.expand(args, "SUP-04", "site ABC")
 			if err == nil && got != tc.want {
 				t.Errorf("%q: got %q, want %q", tc.line, got, tc.want)
 			}

@@ -4,6 +4,14 @@
 #   Helpers shared by the checklist packages: reading facts (a fact is an
 #   object with "value" or "unknown", and "provenance"), comparing versions,
 #   building result objects from a rule's METADATA, and the evaluation time.
+# custom:
+#   fixes:
+#     collect_sitectrl:
+#       - "Collect the site control file (sitectrl.ct0) from the site server."
+#     collect_active:
+#       - "Collect the whole site control file (sitectrl.ct0) from the site server: the SMS_WSUS_CONFIGURATION_MANAGER component's DefaultWSUS property names the active software update point."
+#     collect_internet_sup:
+#       - "Collect the site control file (sitectrl.ct0) from the site server, which names the active Internet-based software update point."
 package supaudit.lib
 
 # params are the policy constants (versions, ports, ages), overridable with

@@ -94,7 +94,7 @@ internet_gate(step) := {
 	"status": "unknown",
 	"subject": site_name,
 	"message": "whether the site has an Internet-based software update point is unknown: no software update point role fact was collected",
-	"remediation": ["Collect the site control file (sitectrl.ct0) from the site server, which names the active Internet-based software update point."],
+	"fix": "collect_internet_sup",
 } if internet_sup_unknown
 
 # is_site_server(s) holds when s is the site server.

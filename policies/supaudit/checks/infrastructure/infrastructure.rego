@@ -30,8 +30,6 @@ names(ss) := concat(", ", sort([s.fqdn | some s in ss]))
 #     designate:
 #       - "Choose the site system server for the active SUP (the site server or a remote site system with WSUS 3.0)."
 #       - "In the ConfigMgr console, Site Settings > Component Configuration > Software Update Point Component > General: select Use this server as the active software update point."
-#     collect_active:
-#       - "Collect the whole site control file (sitectrl.ct0) from the site server: the SMS_WSUS_CONFIGURATION_MANAGER component's DefaultWSUS property names the active software update point."
 #     collect_role:
 #       - "Collect the site control file (sitectrl.ct0) from the site server, or add the SUP role facts to the snapshot."
 #     one_active:

@@ -5,6 +5,11 @@
 #   server. They are attested in the audit's answers (--answers or the
 #   snapshot's "answers"); without an attestation they are reported as
 #   manual. SUP-03 also warns when collected SUP settings are empty.
+# custom:
+#   fixes:
+#     attest:
+#       - "Do the step: {what}."
+#       - "Record it in the answers file (step: {step}, by, at, note) and run supaudit with --answers."
 package supaudit.checks.planning
 
 import data.supaudit.lib
@@ -45,10 +50,8 @@ manual(step, what) := {
 	"status": "manual",
 	"subject": lib.site_name,
 	"message": sprintf("manual step, not attested: %s", [what]),
-	"remediation": [
-		sprintf("Do the step: %s.", [what]),
-		sprintf("Record it in the answers file (step: %s, by, at, note) and run supaudit with --answers.", [step]),
-	],
+	"fix": "attest",
+	"fix_args": {"what": what},
 } if not attestation(step)
 
 # METADATA
@@ -97,6 +100,10 @@ sup_02 contains manual("SUP-02", "plan the software update point installation (P
 #   more_information: Planning for the Software Update Point Settings
 #   remediation:
 #     - "Plan the software update point settings (synchronization source and schedule, update classifications, products, languages) and set them in the SUP component properties, then attest the plan with --answers."
+#   fixes:
+#     set_setting:
+#       - "Plan and set the {label} in the Software Update Point Component Properties (Site Settings > Component Configuration)."
+#       - "Synchronize again after changing the settings."
 sup_03 contains attested("SUP-03")
 
 sup_03 contains manual("SUP-03", "plan the software update point settings (Planning for the Software Update Point Settings)")
@@ -119,10 +126,8 @@ sup_03 contains {
 	"subject": lib.site_name,
 	"message": sprintf("the SUP setting %q is empty: no %s configured", [key, label]),
 	"evidence": [lib.evidence(sprintf("sup_settings.%s", [key]), f)],
-	"remediation": [
-		sprintf("Plan and set the %s in the Software Update Point Component Properties (Site Settings > Component Configuration).", [label]),
-		"Synchronize again after changing the settings.",
-	],
+	"fix": "set_setting",
+	"fix_args": {"label": label},
 } if {
 	some key, label in settings
 	f := input.sup_settings[key]

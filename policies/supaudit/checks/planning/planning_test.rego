@@ -39,13 +39,16 @@ test_empty_setting_warns if {
 }
 
 # The step's title and More Information topic come from its METADATA,
-# added by the engine (policies/engine_test.go TestResultsCarryStepMetadata).
+# added by the engine (policies/engine_test.go TestResultsCarryStepMetadata),
+# and so does its remediation: the result names the fix ("attest", in the
+# package's METADATA) and what to do.
 test_manual_result_carries_remediation if {
 	rs := planning.results with input as base
 	some r in rs
 	r.step == "SUP-01"
 	r.status == "manual"
-	count(r.remediation) > 0
+	r.fix == "attest"
+	startswith(r.fix_args.what, "review the software update point concepts")
 }
 
 # An attestation dated after 2262 is judged (the latest one wins).

@@ -28,12 +28,6 @@ ev(s) := [
 	lib.evidence(sprintf("servers[%s].sup.https_port", [s.fqdn]), r(s, "https_port")),
 ]
 
-remediation(s) := [
-	sprintf("Find the ports of the WSUS web site on %s: IIS 6.0 Manager > Web Sites > (WSUS Administration or Default Web Site) > Properties > Web Site: TCP port and SSL port; IIS 7: Sites > Edit Bindings.", [s.fqdn]),
-	sprintf("Set the same ports on the software update point: Site Systems > %s > ConfigMgr software update point > Properties > General (Port number / SSL port number).", [s.fqdn]),
-	"Check WCM.log on the site server: it must connect to WSUS on the configured port.",
-]
-
 pairs := {"http": ["port", "http_port"], "https": ["ssl_port", "https_port"]}
 
 port_label := {"port": "HTTP port", "ssl_port": "SSL port"}
@@ -117,7 +111,7 @@ verdicts(s) := [{
 	"subject": s.fqdn,
 	"message": sprintf("%s: %s", [s.fqdn, msg]),
 	"evidence": e,
-	"remediation": remediation(s),
+	"fix": "match_ports",
 } |
 	some msg in ps
 ] if {
@@ -131,7 +125,7 @@ verdicts(s) := [{
 		"subject": s.fqdn,
 		"message": sprintf("%s: %s", [s.fqdn, msg]),
 		"evidence": e,
-		"remediation": ["Non-default WSUS ports work when the SUP role uses the same ports; document the choice and open these ports in the firewalls."],
+		"fix": "document_ports",
 	} |
 		some msg in ws
 	],
@@ -158,7 +152,7 @@ pass_or_unknown(s, _, e) := {
 	"subject": s.fqdn,
 	"message": sprintf("%s: the SUP role's ports or the WSUS web site's ports are unknown", [s.fqdn]),
 	"evidence": e,
-	"remediation": ["Collect the WSUS setup registry key and IIS configuration from the SUP and the site control file from the site server."],
+	"fix": "collect_ports",
 } if not fully_known(s)
 
 # METADATA
@@ -173,6 +167,15 @@ pass_or_unknown(s, _, e) := {
 #   more_information: How to Determine the Port Settings Used by WSUS; How to Create and Configure an Active Software Update Point
 #   remediation:
 #     - "Make the software update point's port settings match the WSUS web site: 8530/8531 for a custom WSUS web site, 80/443 for the IIS Default Web Site (How to Determine the Port Settings Used by WSUS)."
+#   fixes:
+#     match_ports:
+#       - "Find the ports of the WSUS web site on {subject}: IIS 6.0 Manager > Web Sites > (WSUS Administration or Default Web Site) > Properties > Web Site: TCP port and SSL port; IIS 7: Sites > Edit Bindings."
+#       - "Set the same ports on the software update point: Site Systems > {subject} > ConfigMgr software update point > Properties > General (Port number / SSL port number)."
+#       - "Check WCM.log on the site server: it must connect to WSUS on the configured port."
+#     document_ports:
+#       - "Non-default WSUS ports work when the SUP role uses the same ports; document the choice and open these ports in the firewalls."
+#     collect_ports:
+#       - "Collect the WSUS setup registry key and IIS configuration from the SUP and the site control file from the site server."
 sup_08 contains r if {
 	some s in sups
 	some r in verdicts(s)

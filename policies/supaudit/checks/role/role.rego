@@ -30,12 +30,21 @@ role_servers := [s | some s in input.servers; lib.is_true(s.sup.present)]
 #   more_information: How to Create and Configure an Active Software Update Point
 #   remediation:
 #     - "In the Configuration Manager console, add the software update point site system role to the server, configure it as the active software update point, and configure the active software update point settings."
+#   fixes:
+#     create:
+#       - "In the ConfigMgr console: Site Database > Site Management > <site> > Site Settings > Site Systems, right-click the server, New Roles, select Software update point."
+#       - "Specify the WSUS ports (the WSUS web site's HTTP and HTTPS ports) and, for native mode, Require SSL communication to the WSUS server."
+#       - "In Software Update Point Component Properties > General, select Use this server as the active software update point."
+#     activate:
+#       - "In Software Update Point Component Properties > General, select Use this server as the active software update point and name the SUP's site system."
+#     one_active:
+#       - "Keep one active SUP per site (see SUP-04), then judge its role again."
 sup_07 contains {
 	"step": "SUP-07",
 	"status": "unknown",
 	"subject": lib.site_name,
 	"message": "no collected fact describes the software update point role",
-	"remediation": ["Collect the site control file (sitectrl.ct0) from the site server."],
+	"fix": "collect_sitectrl",
 } if not lib.sup_facts_known
 
 sup_07 contains {
@@ -43,7 +52,7 @@ sup_07 contains {
 	"status": "fail",
 	"subject": lib.site_name,
 	"message": "no site system has the software update point role",
-	"remediation": create_remediation,
+	"fix": "create",
 } if {
 	lib.sup_facts_known
 	count(role_servers) == 0
@@ -51,19 +60,13 @@ sup_07 contains {
 	count(lib.active_unknown) == 0
 }
 
-create_remediation := [
-	"In the ConfigMgr console: Site Database > Site Management > <site> > Site Settings > Site Systems, right-click the server, New Roles, select Software update point.",
-	"Specify the WSUS ports (the WSUS web site's HTTP and HTTPS ports) and, for native mode, Require SSL communication to the WSUS server.",
-	"In Software Update Point Component Properties > General, select Use this server as the active software update point.",
-]
-
 sup_07 contains {
 	"step": "SUP-07",
 	"status": "fail",
 	"subject": lib.site_name,
 	"message": sprintf("the software update point role exists on %s but no site system is configured as the active software update point", [concat(", ", sort([s.fqdn | some s in role_servers]))]),
 	"evidence": [e | some s in role_servers; some e in role_ev(s, ["present", "active"])],
-	"remediation": ["In Software Update Point Component Properties > General, select Use this server as the active software update point and name the SUP's site system."],
+	"fix": "activate",
 } if {
 	count(role_servers) > 0
 	count(lib.active_sups) == 0
@@ -77,7 +80,7 @@ sup_07 contains {
 	"subject": lib.site_name,
 	"message": sprintf("no site system is known to be the active software update point, and for %s it is unknown (%s)", [concat(", ", sort([s.fqdn | some s in lib.active_unknown])), concat("; ", sort({lib.why(s.sup.active) | some s in lib.active_unknown}))]),
 	"evidence": [e | some s in lib.active_unknown; some e in role_ev(s, ["present", "active"])],
-	"remediation": ["Collect the whole site control file (sitectrl.ct0) from the site server: the SMS_WSUS_CONFIGURATION_MANAGER component's DefaultWSUS property names the active software update point."],
+	"fix": "collect_active",
 } if {
 	lib.sup_facts_known
 	count(lib.active_sups) == 0
@@ -92,7 +95,7 @@ sup_07 contains {
 	"subject": lib.site_name,
 	"message": sprintf("%d site systems are designated as the active software update point (%s), so which one's role to judge is unknown (see SUP-04)", [count(lib.active_sups), concat(", ", sort([s.fqdn | some s in lib.active_sups]))]),
 	"evidence": [e | some s in lib.active_sups; some e in role_ev(s, ["present", "active"])],
-	"remediation": ["Keep one active SUP per site (see SUP-04), then judge its role again."],
+	"fix": "one_active",
 } if count(lib.active_sups) > 1
 
 # findings(s) are the problems of the active SUP s: objects with status
@@ -129,7 +132,7 @@ active_verdicts(s) := [{
 	"subject": s.fqdn,
 	"message": f.message,
 	"evidence": e,
-	"remediation": create_remediation,
+	"fix": "create",
 } |
 	some f in fs
 ] if {
@@ -154,6 +157,12 @@ active_verdicts(s) := [{
 #   more_information: How to Add the Software Update Point Site Role to a Site System
 #   remediation:
 #     - "In the Configuration Manager console, add the software update point site system role to the Internet-facing site system."
+#   fixes:
+#     add_role:
+#       - "Add the software update point role to {subject}: Site Systems > {subject} > New Roles > Software update point."
+#       - "Give the site system its Internet FQDN and allow only Internet-based client connections."
+#     add_role_first:
+#       - "Add the software update point role to {subject} before naming it on the Internet-based tab."
 sup_11 contains lib.internet_gate("SUP-11")
 
 sup_11 contains {
@@ -173,10 +182,7 @@ sup_11 contains {
 	"subject": s.fqdn,
 	"message": sprintf("the Internet-facing site system %s has WSUS but not the software update point role", [s.fqdn]),
 	"evidence": array.concat(role_ev(s, ["present"]), [lib.evidence(sprintf("servers[%s].internet_fqdn", [s.fqdn]), object.get(s, "internet_fqdn", {}))]),
-	"remediation": [
-		sprintf("Add the software update point role to %s: Site Systems > %s > New Roles > Software update point.", [s.fqdn, s.fqdn]),
-		"Give the site system its Internet FQDN and allow only Internet-based client connections.",
-	],
+	"fix": "add_role",
 } if {
 	some s in lib.internet_candidates
 	not lib.is_true(object.get(s, ["sup", "present"], {}))
@@ -194,7 +200,7 @@ sup_11 contains {
 	"subject": s.fqdn,
 	"message": sprintf("whether %s has the software update point role is unknown (%s)", [s.fqdn, lib.why(s.sup.present)]),
 	"evidence": role_ev(s, ["present"]),
-	"remediation": ["Collect the site control file (sitectrl.ct0) from the site server."],
+	"fix": "collect_sitectrl",
 } if {
 	some s in lib.internet_candidates
 	s.sup.present
@@ -207,7 +213,7 @@ sup_11 contains {
 	"subject": s.fqdn,
 	"message": sprintf("%s is named as the active Internet-based software update point, but the role is not installed on it", [s.fqdn]),
 	"evidence": role_ev(s, ["present", "internet_based"]),
-	"remediation": [sprintf("Add the software update point role to %s before naming it on the Internet-based tab.", [s.fqdn])],
+	"fix": "add_role_first",
 } if {
 	some s in lib.internet_candidates
 	lib.is_true(s.sup.internet_based)
@@ -227,6 +233,11 @@ sup_11 contains {
 #   more_information: How to Create and Configure an Active Internet-Based Software Update Point
 #   remediation:
 #     - "Configure the Internet-facing site system as the active Internet-based software update point (allow Internet client connections only)."
+#   fixes:
+#     configure_internet:
+#       - "In Software Update Point Component Properties > General, set the active software update point to Allow intranet-only client connections."
+#       - "On the Internet-based tab, select Active remote Internet-based software update point, name the server, set its WSUS ports and Require SSL communication to the WSUS server."
+#       - "On the Internet-based SUP's site system, allow only Internet-based client connections."
 sup_12 contains lib.internet_gate("SUP-12")
 
 # inet_findings(s) are the problems of the Internet-based SUP candidate s
@@ -259,12 +270,6 @@ designation_unknown(s) := {{"status": "unknown", "message": sprintf("whether %s 
 	not lib.is_false(object.get(s, ["sup", "present"], {}))
 }
 
-inet_remediation := [
-	"In Software Update Point Component Properties > General, set the active software update point to Allow intranet-only client connections.",
-	"On the Internet-based tab, select Active remote Internet-based software update point, name the server, set its WSUS ports and Require SSL communication to the WSUS server.",
-	"On the Internet-based SUP's site system, allow only Internet-based client connections.",
-]
-
 sup_12 contains r if {
 	some s in lib.internet_candidates
 	lib.is_true(s.sup.present)
@@ -279,7 +284,7 @@ inet_verdicts(s) := [{
 	"subject": s.fqdn,
 	"message": f.message,
 	"evidence": e,
-	"remediation": inet_remediation,
+	"fix": "configure_internet",
 } |
 	some f in fs
 ] if {
@@ -300,7 +305,7 @@ sup_12 contains {
 	"subject": s.fqdn,
 	"message": sprintf("%s cannot be the active Internet-based software update point: it has no software update point role (see SUP-11)", [s.fqdn]),
 	"evidence": role_ev(s, ["present", "internet_based"]),
-	"remediation": inet_remediation,
+	"fix": "configure_internet",
 } if {
 	some s in lib.internet_candidates
 	not lib.is_true(object.get(s, ["sup", "present"], {}))

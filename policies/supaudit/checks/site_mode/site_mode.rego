@@ -39,6 +39,15 @@ names := concat(", ", sort([s.fqdn | some s in internet_facing]))
 #   more_information: About Native Mode; Planning for Native Mode
 #   remediation:
 #     - "Put the site in native mode (an Internet-based software update point serves Internet clients of a native mode site only): About Native Mode, Planning for Native Mode."
+#   fixes:
+#     native_mode:
+#       - "Deploy PKI certificates to the site systems and clients (Certificate Requirements for Native Mode) and check clients with the Native Mode Readiness Tool."
+#       - "Specify the site server signing certificate and change the site to native mode on the Site Mode tab of the site properties."
+#       - "Or, until then, set every SUP to allow intranet-only client connections and remove the Internet-based SUP."
+#     plan_native_mode:
+#       - "Plan and configure native mode (About Native Mode; Planning for Native Mode), then change the site mode on the Site Mode tab of the site properties."
+#     collect_mode:
+#       - "Collect the site control file from the site server, or read the Site Mode tab of the site properties."
 sup_13 contains {
 	"step": "SUP-13",
 	"status": "pass",
@@ -53,11 +62,7 @@ sup_13 contains {
 	"subject": lib.site_name,
 	"message": sprintf("%s is in mixed mode but %s accepts Internet clients; Internet-based client management requires native mode", [lib.site_name, names]),
 	"evidence": ev,
-	"remediation": [
-		"Deploy PKI certificates to the site systems and clients (Certificate Requirements for Native Mode) and check clients with the Native Mode Readiness Tool.",
-		"Specify the site server signing certificate and change the site to native mode on the Site Mode tab of the site properties.",
-		"Or, until then, set every SUP to allow intranet-only client connections and remove the Internet-based SUP.",
-	],
+	"fix": "native_mode",
 } if {
 	mode.value == "mixed"
 	count(internet_facing) > 0
@@ -69,7 +74,7 @@ sup_13 contains {
 	"subject": lib.site_name,
 	"message": sprintf("%s is in mixed mode; this audit requires native mode (params.require_native_mode)", [lib.site_name]),
 	"evidence": ev,
-	"remediation": ["Plan and configure native mode (About Native Mode; Planning for Native Mode), then change the site mode on the Site Mode tab of the site properties."],
+	"fix": "plan_native_mode",
 } if {
 	mode.value == "mixed"
 	count(internet_facing) == 0
@@ -95,7 +100,7 @@ sup_13 contains {
 	"subject": lib.site_name,
 	"message": sprintf("%s is in mixed mode; whether any software update point accepts Internet clients is unknown because no SUP role fact was collected", [lib.site_name]),
 	"evidence": ev,
-	"remediation": ["Collect the site control file (sitectrl.ct0) from the site server."],
+	"fix": "collect_sitectrl",
 } if {
 	mode.value == "mixed"
 	count(internet_facing) == 0
@@ -109,5 +114,5 @@ sup_13 contains {
 	"subject": lib.site_name,
 	"message": sprintf("the site mode (native or mixed) is unknown (%s)", [lib.why(object.get(input.site, "mode", {}))]),
 	"evidence": ev,
-	"remediation": ["Collect the site control file from the site server, or read the Site Mode tab of the site properties."],
+	"fix": "collect_mode",
 } if not lib.known(mode)

@@ -159,16 +159,6 @@ dates_readable(c) if {
 	lib.now_ns
 }
 
-fixes := {
-	"configuressl": "Run %ProgramFiles%\\Update Services\\Tools\\WSUSUtil.exe configuressl <intranet FQDN of the SUP> on the Internet-based SUP.",
-	"vdirs": "In IIS, set Require SSL (client certificates: Ignore) on exactly ApiRemoting30, ClientWebService, DSSAuthWebService, ServerSyncWebService and SimpleAuthWebService of the WSUS web site; do not require SSL on the whole site (Content must stay HTTP).",
-	"whole_site": "In IIS, do not require SSL on the whole WSUS web site: clear Require SSL on the web site and on Content (and the other directories), then set it on exactly the five web services.",
-	"client_certs": "In IIS, SSL Settings of each WSUS web service: set Client certificates to Ignore (IIS 6: Directory Security > Secure communications > Ignore client certificates).",
-	"sha1": "Reissue the certificate (and its issuing CA's) with a SHA-2 signature once every client supports it, or set params.certificate.sha1_signatures to accept where clients of the Windows Server 2003 era need SHA-1.",
-	"role": "In the Internet-based SUP's properties (and on the Internet-based tab of the Software Update Point Component), select Require SSL communication to the WSUS server.",
-	"cert": "Request a web server certificate from the PKI whose subject alternative names hold the Internet FQDN and the intranet FQDN of the SUP, valid now, from a CA the clients and the site server trust; bind it to the WSUS web site's SSL port in IIS.",
-}
-
 # METADATA
 # scope: document
 # title: "Internet-based SUP: configure WSUS for SSL"
@@ -182,6 +172,25 @@ fixes := {
 #   more_information: How to Configure the WSUS Web Site to Use SSL
 #   remediation:
 #     - "Configure the WSUS web site of the Internet-based SUP for SSL: a server authentication certificate, trusted by the clients, naming the Internet FQDN (and the intranet FQDN); Require SSL with client certificates Ignore on exactly ApiRemoting30, ClientWebService, DSSAuthWebService, ServerSyncWebService and SimpleAuthWebService, not on the whole site or Content; then run wsusutil configuressl with the Internet FQDN."
+#   fixes:
+#     configuressl:
+#       - "Run %ProgramFiles%\\Update Services\\Tools\\WSUSUtil.exe configuressl <intranet FQDN of the SUP> on the Internet-based SUP."
+#     vdirs:
+#       - "In IIS, set Require SSL (client certificates: Ignore) on exactly ApiRemoting30, ClientWebService, DSSAuthWebService, ServerSyncWebService and SimpleAuthWebService of the WSUS web site; do not require SSL on the whole site (Content must stay HTTP)."
+#     whole_site:
+#       - "In IIS, do not require SSL on the whole WSUS web site: clear Require SSL on the web site and on Content (and the other directories), then set it on exactly the five web services."
+#     client_certs:
+#       - "In IIS, SSL Settings of each WSUS web service: set Client certificates to Ignore (IIS 6: Directory Security > Secure communications > Ignore client certificates)."
+#     sha1:
+#       - "Reissue the certificate (and its issuing CA's) with a SHA-2 signature once every client supports it, or set params.certificate.sha1_signatures to accept where clients of the Windows Server 2003 era need SHA-1."
+#     role:
+#       - "In the Internet-based SUP's properties (and on the Internet-based tab of the Software Update Point Component), select Require SSL communication to the WSUS server."
+#     cert:
+#       - "Request a web server certificate from the PKI whose subject alternative names hold the Internet FQDN and the intranet FQDN of the SUP, valid now, from a CA the clients and the site server trust; bind it to the WSUS web site's SSL port in IIS."
+#     check_wcm:
+#       - "Then check WCM.log on the site server for a successful connection with useSSL: True."
+#     collect_ssl:
+#       - "Collect the WSUS setup registry key, the IIS configuration and the certificate bound to the WSUS web site from this server, or probe its SSL port (supaudit collect --probe)."
 sup_10 contains lib.internet_gate("SUP-10")
 
 sup_10 contains r if {
@@ -197,7 +206,7 @@ verdicts(s) := [{
 	"subject": s.fqdn,
 	"message": sprintf("%s: %s", [s.fqdn, p.message]),
 	"evidence": p.evidence,
-	"remediation": [fixes[p.fix], "Then check WCM.log on the site server for a successful connection with useSSL: True."],
+	"fix": [p.fix, "check_wcm"],
 } |
 	some p in ps
 ] if {
@@ -209,7 +218,7 @@ verdicts(s) := [{
 	"subject": s.fqdn,
 	"message": sprintf("%s: %s", [s.fqdn, u.message]),
 	"evidence": u.evidence,
-	"remediation": ["Collect the WSUS setup registry key, the IIS configuration and the certificate bound to the WSUS web site from this server, or probe its SSL port (supaudit collect --probe)."],
+	"fix": "collect_ssl",
 } |
 	some u in us
 ] if {
@@ -221,7 +230,7 @@ verdicts(s) := [{
 	"subject": s.fqdn,
 	"message": sprintf("%s: %s", [s.fqdn, p.message]),
 	"evidence": p.evidence,
-	"remediation": [fixes[p.fix]],
+	"fix": p.fix,
 } |
 	some p in ws
 ] if {

@@ -28,12 +28,6 @@ age_days := floor((lib.now_ns - lib.ns(sync.last_success.value)) / day_ns)
 
 max_days := lib.params.sync.max_age_days
 
-sync_remediation := [
-	"Check WCM.log for WSUS configuration errors (state 2, WSUS_CONFIG_SUCCESS, is required) and wsyncmgr.log for the synchronization error.",
-	"Start a synchronization: Computer Management > Software Updates > Update Repository, right-click, Run Synchronization; watch wsyncmgr.log for Sync succeeded.",
-	"Check the upstream source (Microsoft Update or the upstream server) is reachable from the active SUP, through the proxy if one is set.",
-]
-
 subject := sprintf("%s sync", [lib.site_name])
 
 # METADATA
@@ -48,13 +42,26 @@ subject := sprintf("%s sync", [lib.site_name])
 #   more_information: How to Synchronize Software Updates
 #   remediation:
 #     - "Synchronize software updates (Run Synchronization in the console, or wait for the schedule) and check wsyncmgr.log for a successful synchronization (status message 6702); fix what a failure (6703) names."
+#   fixes:
+#     collect_log:
+#       - "Collect wsyncmgr.log from the site server."
+#     synchronize:
+#       - "Check WCM.log for WSUS configuration errors (state 2, WSUS_CONFIG_SUCCESS, is required) and wsyncmgr.log for the synchronization error."
+#       - "Start a synchronization: Computer Management > Software Updates > Update Repository, right-click, Run Synchronization; watch wsyncmgr.log for Sync succeeded."
+#       - "Check the upstream source (Microsoft Update or the upstream server) is reachable from the active SUP, through the proxy if one is set."
+#     schedule:
+#       - "Check the synchronization schedule in the Software Update Point Component properties (Sync Schedule tab)."
+#     collect_finished:
+#       - "Collect wsyncmgr.log (and its rolled wsyncmgr.lo_) from the site server, or wait for the synchronization to finish."
+#     collect_again:
+#       - "Collect wsyncmgr.log from the site server again, or correct the snapshot's collected_at (or --as-of)."
 sup_14 contains {
 	"step": "SUP-14",
 	"status": "unknown",
 	"subject": subject,
 	"message": "the synchronization state of the active software update point is unknown",
 	"evidence": ev,
-	"remediation": ["Collect wsyncmgr.log from the site server."],
+	"fix": "collect_log",
 } if {
 	not lib.known(object.get(sync, ["status"], {}))
 	not lib.known(object.get(sync, ["last_success"], {}))
@@ -66,7 +73,7 @@ sup_14 contains {
 	"subject": subject,
 	"message": "the active software update point has never synchronized",
 	"evidence": ev,
-	"remediation": sync_remediation,
+	"fix": "synchronize",
 } if sync.status.value == "never"
 
 sup_14 contains {
@@ -75,7 +82,7 @@ sup_14 contains {
 	"subject": subject,
 	"message": sprintf("the last synchronization attempt%s failed%s%s", [attempt_at, last_error, last_ok]),
 	"evidence": array.concat(ev, [lib.evidence("sync.last_error", f("last_error")) | sync.last_error]),
-	"remediation": sync_remediation,
+	"fix": "synchronize",
 } if sync.status.value == "failed"
 
 attempt_at := sprintf(" (%s)", [sync.last_attempt.value]) if lib.known(sync.last_attempt)
@@ -113,7 +120,7 @@ sup_14 contains {
 	"subject": subject,
 	"message": sprintf("the last successful synchronization was %s, %d day(s) before %s (more than %d days)", [sync.last_success.value, age_days, lib.now_text, max_days]),
 	"evidence": ev,
-	"remediation": array.concat(["Check the synchronization schedule in the Software Update Point Component properties (Sync Schedule tab)."], sync_remediation),
+	"fix": ["schedule", "synchronize"],
 } if {
 	fresh_status(object.get(sync.status, "value", ""))
 	age_days > max_days
@@ -125,7 +132,7 @@ sup_14 contains {
 	"subject": subject,
 	"message": sprintf("a synchronization is %s but no successful synchronization is recorded", [replace(sync.status.value, "_", " ")]),
 	"evidence": ev,
-	"remediation": ["Collect wsyncmgr.log (and its rolled wsyncmgr.lo_) from the site server, or wait for the synchronization to finish."],
+	"fix": "collect_finished",
 } if {
 	sync.status.value in {"succeeded", "in_progress"}
 	not lib.known(object.get(sync, ["last_success"], {}))
@@ -137,7 +144,7 @@ sup_14 contains {
 	"subject": subject,
 	"message": sprintf("the age of the last successful synchronization cannot be computed: %q or the judgement time %q is not an RFC 3339 timestamp", [sync.last_success.value, lib.now_text]),
 	"evidence": ev,
-	"remediation": ["Collect wsyncmgr.log from the site server again, or correct the snapshot's collected_at (or --as-of)."],
+	"fix": "collect_again",
 } if {
 	fresh_status(object.get(sync.status, "value", ""))
 	lib.known(sync.last_success)

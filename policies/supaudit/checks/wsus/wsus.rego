@@ -5,6 +5,12 @@
 #   Internet-based SUP; ConfigMgr 2007 SP1 and later need WSUS 3.0 SP1 or
 #   later. Releases are judged by Major.Minor of VersionString (3.0 RTM,
 #   3.1 SP1, 3.2 SP2; WSUS 2.0 is 2.0.x).
+# custom:
+#   fixes:
+#     install_wsus:
+#       - "Install WSUS 3.0 SP1 or later (server, not console only) on {subject}: run WSUSSetup.exe, choose Full server installation including Administration Console."
+#       - "Upgrade WSUS 2.0 or WSUS 3.0 RTM in place with the WSUS 3.0 SP2 installer; ConfigMgr 2007 SP1 and later require WSUS 3.0 SP1 or later."
+#       - "Then reinstall or re-save the software update point role so SUPSetup.log records a supported WSUS version."
 package supaudit.checks.wsus
 
 import data.supaudit.lib
@@ -13,12 +19,6 @@ results contains r if some r in sup_06
 
 results contains r if some r in sup_09
 
-remediation(s) := [
-	sprintf("Install WSUS 3.0 SP1 or later (server, not console only) on %s: run WSUSSetup.exe, choose Full server installation including Administration Console.", [s.fqdn]),
-	"Upgrade WSUS 2.0 or WSUS 3.0 RTM in place with the WSUS 3.0 SP2 installer; ConfigMgr 2007 SP1 and later require WSUS 3.0 SP1 or later.",
-	"Then reinstall or re-save the software update point role so SUPSetup.log records a supported WSUS version.",
-]
-
 ev(s) := [
 	lib.evidence(sprintf("servers[%s].wsus.install_type", [s.fqdn]), object.get(object.get(s, "wsus", {}), "install_type", {})),
 	lib.evidence(sprintf("servers[%s].wsus.version", [s.fqdn]), object.get(object.get(s, "wsus", {}), "version", {})),
@@ -26,7 +26,7 @@ ev(s) := [
 ]
 
 # judge(s) is the list of findings for WSUS on server s: objects with
-# status and message (remediation is added by the caller).
+# status and message (the caller names the fix).
 judge(s) := [{"status": "unknown", "message": sprintf("whether WSUS is installed on %s is unknown (%s)", [s.fqdn, lib.why(object.get(object.get(s, "wsus", {}), "install_type", {}))])}] if {
 	not lib.known(object.get(s, ["wsus", "install_type"], {}))
 }
@@ -102,7 +102,7 @@ sup_06 contains {
 	"subject": s.fqdn,
 	"message": f.message,
 	"evidence": ev(s),
-	"remediation": remediation_for(f, s),
+	"fix": fix_for(f),
 } if {
 	s := lib.active_sup
 	some f in judge(s)
@@ -115,9 +115,11 @@ sup_06 contains {
 	"message": "there is not exactly one active software update point, so the computer to check for WSUS 3.0 is unknown (see SUP-04)",
 } if not lib.active_sup
 
-remediation_for(f, _) := [] if f.status == "pass"
+# fix_for(f) names the fix of a finding: install_wsus, defined in the
+# package annotation; none for a pass.
+fix_for(f) := [] if f.status == "pass"
 
-remediation_for(f, s) := remediation(s) if f.status != "pass"
+fix_for(f) := "install_wsus" if f.status != "pass"
 
 # METADATA
 # scope: document
@@ -137,7 +139,7 @@ sup_09 contains {
 	"subject": s.fqdn,
 	"message": f.message,
 	"evidence": ev(s),
-	"remediation": remediation_for(f, s),
+	"fix": fix_for(f),
 } if {
 	some s in lib.internet_candidates
 	some f in judge(s)
