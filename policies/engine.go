@@ -669,7 +669,7 @@ func (e *Engine) decodeResult(v ast.Value) (results.Result, error) {
 			return r, err
 		}
 		r.Remediation = append(lines, r.Remediation...)
-	} else if fix.args != nil {
+	} else if fix.names == nil && fix.args != nil {
 		return r, fmt.Errorf("step %s: a policy produced a result with fix_args but no fix", r.Step)
 	}
 	if r.Evidence == nil {

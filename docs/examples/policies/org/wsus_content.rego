@@ -15,12 +15,16 @@ results contains r if some r in org_01
 #   id: ORG-01
 #   severity: medium
 #   more_information: Internal standard STD-112
+#   fixes:
+#     upgrade:
+#       - "Install WSUS 3.0 SP2 on {subject} (it runs {version})."
 org_01 contains lib.result(rego.metadata.chain(), {
 	"status": status(s),
 	"subject": s.fqdn,
 	"message": sprintf("%s runs WSUS %s", [s.fqdn, s.wsus.version.value]),
 	"evidence": [lib.evidence(sprintf("servers[%s].wsus.version", [s.fqdn]), s.wsus.version)],
-	"remediation": remediation(s),
+	"fix": fix(s),
+	"fix_args": {"version": s.wsus.version.value},
 }) if {
 	some s in lib.active_sups
 	lib.known(s.wsus.version)
@@ -30,6 +34,7 @@ status(s) := "pass" if lib.at_least(s.wsus.version.value, "3.2")
 
 status(s) := "fail" if not lib.at_least(s.wsus.version.value, "3.2")
 
-remediation(s) := [] if status(s) == "pass"
+# fix(s) names the fix of the METADATA that applies: none for a pass.
+fix(s) := [] if status(s) == "pass"
 
-remediation(s) := ["Install WSUS 3.0 SP2 on the server."] if status(s) == "fail"
+fix(s) := "upgrade" if status(s) == "fail"
