@@ -49,11 +49,11 @@ func (b *bundleFlags) collectors(e *env) ([]collectors.Collector, error) {
 	}
 	var cs []collectors.Collector
 	if b.WinRM.Enabled() {
-		c, err := b.winrmCollector(e)
+		c, finish, err := b.winrmCollector(e)
 		if err != nil {
 			return nil, err
 		}
-		cs = append(cs, c)
+		cs = append(cs, finishingCollector{Collector: c, done: finish})
 	} else if b.Dir != "" {
 		c, err := b.BundleCollector()
 		if err != nil {

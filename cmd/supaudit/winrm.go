@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,7 +14,9 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/supaudit/supaudit/collectors"
 	"github.com/supaudit/supaudit/collectors/winrm"
+	"github.com/supaudit/supaudit/facts"
 )
 
 // Environment variables holding the WinRM credentials.
@@ -84,16 +87,21 @@ func (b *bundleFlags) username(e *env) (string, error) {
 // winrmCollector is the WinRM collector the flags ask for
 // (audit.Sources.WinRMCollector), with the credentials and, on a
 // terminal, a progress bar.
-func (b *bundleFlags) winrmCollector(e *env) (*winrm.Collector, error) {
-	c, err := b.WinRMCollector()
+//
+// The bar is finished (and cleared) when the collection ends, which is
+// also when a host failed before all its commands ran: the caller wraps
+// the collector with finishing(c, finish).
+func (b *bundleFlags) winrmCollector(e *env) (c *winrm.Collector, finish func(), err error) {
+	finish = func() {}
+	c, err = b.WinRMCollector()
 	if err != nil {
-		return nil, usageError(err)
+		return nil, nil, usageError(err)
 	}
 	if c.Options.User, err = b.username(e); err != nil {
-		return nil, usageError(err)
+		return nil, nil, usageError(err)
 	}
 	if c.Options.Password, err = b.password(e); err != nil {
-		return nil, usageError(err)
+		return nil, nil, usageError(err)
 	}
 	if isTerminal(e.stderr) {
 		bar := progressbar.NewOptions(len(c.Targets)*len(winrm.Commands),
@@ -105,10 +113,25 @@ func (b *bundleFlags) winrmCollector(e *env) (*winrm.Collector, error) {
 			defer mu.Unlock()
 			_ = bar.Add(1)
 		}
-		defer bar.Finish()
+		finish = func() {
+			mu.Lock()
+			defer mu.Unlock()
+			_ = bar.Finish()
+		}
 	}
 	if err := b.SaveBundleTo(c, func(msg string) { fmt.Fprintf(e.stderr, "supaudit: %s\n", msg) }); err != nil {
-		return nil, usageError(err)
+		return nil, nil, usageError(err)
 	}
-	return c, nil
+	return c, finish, nil
+}
+
+// finishingCollector calls done when its collector's Collect returns.
+type finishingCollector struct {
+	collectors.Collector
+	done func()
+}
+
+func (f finishingCollector) Collect(ctx context.Context) (*facts.Snapshot, error) {
+	defer f.done()
+	return f.Collector.Collect(ctx)
 }
