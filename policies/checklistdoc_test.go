@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -200,12 +202,7 @@ fixtures (` + "`[]`" + ` stands for a server, port or virtual directory).
 		if len(st.Fixes) > 0 {
 			// Placeholders such as {server} are filled in per result.
 			fmt.Fprintf(&b, "* Fixes (per finding; `{name}` is filled in for the result's subject):\n")
-			names := make([]string, 0, len(st.Fixes))
-			for name := range st.Fixes {
-				names = append(names, name)
-			}
-			sort.Strings(names)
-			for _, name := range names {
+			for _, name := range slices.Sorted(maps.Keys(st.Fixes)) {
 				fmt.Fprintf(&b, "  * `%s`: %s\n", name, strings.Join(st.Fixes[name], " "))
 			}
 		}
@@ -250,12 +247,9 @@ fixtures (` + "`[]`" + ` stands for a server, port or virtual directory).
 	}
 	if len(e.sharedFixes) > 0 {
 		fmt.Fprintf(&b, "\n## Shared fixes\n\nFixes that the rules of several steps name, defined in the METADATA of a package rather than of one step.\n\n")
-		for _, name := range fixNamesOf(e.sharedFixes) {
-			var lines []string
-			for _, t := range e.sharedFixes[name] {
-				lines = append(lines, t.src)
-			}
-			fmt.Fprintf(&b, "* `%s`: %s\n", name, strings.Join(lines, " "))
+		shared := fixText(e.sharedFixes)
+		for _, name := range slices.Sorted(maps.Keys(shared)) {
+			fmt.Fprintf(&b, "* `%s`: %s\n", name, strings.Join(shared[name], " "))
 		}
 	}
 	return []byte(b.String()), nil

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -387,21 +388,21 @@ func (e *Engine) indexSteps() error {
 			continue
 		}
 		id, _ := a.Custom["id"].(string)
-		where := ""
+		loc := ""
 		if ref.Location != nil {
-			where = fmt.Sprintf("%s:%d: ", ref.Location.File, ref.Location.Row)
+			loc = fmt.Sprintf("%s:%d", ref.Location.File, ref.Location.Row)
 		}
 		var fixes map[string][]fixTemplate
 		if v, ok := a.Custom["fixes"]; ok {
 			var err error
 			if fixes, err = parseFixes(v); err != nil {
-				return fmt.Errorf("policy error: %s%w", where, err)
+				return fmt.Errorf("policy error: %s: %w", loc, err)
 			}
 		}
 		if id == "" {
-			for _, name := range fixNamesOf(fixes) {
+			for _, name := range slices.Sorted(maps.Keys(fixes)) {
 				if _, dup := e.sharedFixes[name]; dup {
-					return fmt.Errorf("policy error: %sthe shared fix %q is defined twice", where, name)
+					return fmt.Errorf("policy error: %s: the shared fix %q is defined twice", loc, name)
 				}
 				e.sharedFixes[name] = fixes[name]
 			}
@@ -429,12 +430,10 @@ func (e *Engine) indexSteps() error {
 			}
 		}
 		st.Manual, _ = a.Custom["manual"].(bool)
-		if ref.Location != nil {
-			st.Location = fmt.Sprintf("%s:%d", ref.Location.File, ref.Location.Row)
-		}
+		st.Location = loc
 		if fixes != nil {
 			e.stepFixes[id] = fixes
-			st.Fixes = rawFixes(a.Custom["fixes"])
+			st.Fixes = fixText(fixes)
 		}
 		if prev, dup := e.stepByID[id]; dup {
 			return fmt.Errorf("policy error: step %s is annotated twice (%s and %s)", id, prev.Location, st.Location)

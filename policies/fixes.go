@@ -3,7 +3,6 @@ package policies
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -217,16 +216,6 @@ func (e *Engine) remediation(st Step, f fixSpec, subject string) ([]string, erro
 	return out, nil
 }
 
-// fixNamesOf lists the names a fixes map defines, sorted.
-func fixNamesOf(m map[string][]fixTemplate) []string {
-	names := make([]string, 0, len(m))
-	for n := range m {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
 // strictFix reads "fix" and "fix_args" as the strict JSON decoder saw them.
 func strictFix(raw json.RawMessage, args map[string]any) (fixSpec, error) {
 	var f fixSpec
@@ -254,19 +243,13 @@ func strictFix(raw json.RawMessage, args map[string]any) (fixSpec, error) {
 	return f, nil
 }
 
-// rawFixes is custom.fixes as text, for Step.Fixes.
-func rawFixes(v any) map[string][]string {
-	m, _ := v.(map[string]any)
-	out := make(map[string][]string, len(m))
-	for name, x := range m {
-		switch l := x.(type) {
-		case string:
-			out[name] = []string{l}
-		case []any:
-			for _, s := range l {
-				t, _ := s.(string)
-				out[name] = append(out[name], t)
-			}
+// fixText is a step's parsed fixes as the lines of its METADATA, for
+// Step.Fixes.
+func fixText(fixes map[string][]fixTemplate) map[string][]string {
+	out := make(map[string][]string, len(fixes))
+	for name, lines := range fixes {
+		for _, t := range lines {
+			out[name] = append(out[name], t.src)
 		}
 	}
 	return out

@@ -63,10 +63,15 @@ func fixPolicy(t *testing.T, rules string) string {
 #       - "Then judge {subject} again."
 #     wait: "Wait for {n} minutes."
 ` + rules
-	if err := os.WriteFile(filepath.Join(dir, "user.rego"), []byte(src), 0o644); err != nil {
+	writeModule(t, dir, "user.rego", src)
+	return dir
+}
+
+func writeModule(t *testing.T, dir, name, src string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return dir
 }
 
 func evalUser(t *testing.T, dir string) ([]string, error) {
@@ -140,9 +145,7 @@ func TestFixesMalformedMetadata(t *testing.T) {
 #       - "Register {Server} in DNS."
 results contains {"step": "ORG-02", "status": "pass", "subject": "s", "message": "m"}
 `
-	if err := os.WriteFile(filepath.Join(dir, "bad.rego"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeModule(t, dir, "bad.rego", src)
 	_, err := New(context.Background(), Options{PolicyDirs: []string{dir}})
 	if err == nil || !strings.Contains(err.Error(), "custom.fixes.dns[0]: placeholder {Server}") || !strings.Contains(err.Error(), "bad.rego:") {
 		t.Fatalf("error %v, want one naming the file and custom.fixes.dns[0]", err)
